@@ -1,0 +1,29 @@
+# genlab — two commands for a fresh machine (see README.md):
+#   make book   create .venv if missing, install genlab, execute every chapter, build the book
+#   make test   create .venv if missing, then the whole test suite (unit tests, every
+#               notebook under nbmake, the strict book build)
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.genlab-installed
+
+.PHONY: book test clean
+
+# pip picks torch and torchvision from the open ranges in pyproject.toml; on the book's
+# build machines that resolves to the matching pair on local disk. The last line fails
+# loudly if torch and torchvision do not fit together.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[book,test]"
+	$(PY) -c "import torch, torchvision, torchvision.ops as o; o.nms(torch.zeros(1,4), torch.zeros(1), 0.5); print('torch', torch.__version__, '/ torchvision', torchvision.__version__)"
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build -W -n --keep-going .
+	@echo "The book: $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile --nbmake --nbmake-timeout=900 --durations=10 tests book
+
+clean:
+	rm -rf _build

@@ -1,0 +1,121 @@
+"""The repository's promises: open dependency ranges, environment.yml agreeing with
+pyproject.toml, notebooks committed without outputs, a Colab install cell in every
+chapter pointing at the one configured repository, every chapter in the table of
+contents, and a torch/torchvision pair that works together."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
+
+
+def requirement_name(spec: str) -> str:
+    return re.split(r"[\s<>=!~;\[]", spec, maxsplit=1)[0].lower()
+
+
+def all_requirements():
+    yield from PYPROJECT["project"]["dependencies"]
+    for extra in PYPROJECT["project"]["optional-dependencies"].values():
+        yield from extra
+
+
+def test_requirements_are_open_ranges():
+    for spec in all_requirements():
+        assert "==" not in spec and "~=" not in spec, f"exact pin breaks Colab: {spec}"
+
+
+def test_core_requirements():
+    names = {requirement_name(s) for s in PYPROJECT["project"]["dependencies"]}
+    assert {"torch", "torchvision", "numpy", "matplotlib", "ipywidgets", "tqdm"} <= names
+    ipywidgets = next(s for s in PYPROJECT["project"]["dependencies"]
+                      if requirement_name(s) == "ipywidgets")
+    assert ">=8" in ipywidgets
+    assert PYPROJECT["project"]["requires-python"] == ">=3.10"
+    book = " ".join(PYPROJECT["project"]["optional-dependencies"]["book"])
+    assert "jupyter-book>=1" in book and "<2" in book
+
+
+def test_environment_yml_installs_genlab_with_every_extra():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    assert any(d.startswith("python") for d in conda) and "pip" in conda
+    pip_part = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    installs = [line for line in pip_part if re.match(r"(-e\s+)?\.(\[|$)", line)]
+    assert len(installs) == 1, f"environment.yml must install genlab itself: {pip_part}"
+    extras = set(re.search(r"\[(.*)\]", installs[0]).group(1).split(","))
+    assert extras == set(PYPROJECT["project"]["optional-dependencies"])
+    # Nothing else is listed beside genlab, so the two routes cannot drift apart.
+    assert len(pip_part) == 1
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_notebook_committed_without_outputs(path):
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, \
+                f"{path.name} has outputs: clear them before committing"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_first_code_cell_installs_genlab_only_in_colab(path):
+    nb = json.loads(path.read_text())
+    first = "".join(next(c for c in nb["cells"] if c["cell_type"] == "code")["source"])
+    url = CONFIG["repository"]["url"].rstrip("/")
+    branch = CONFIG["repository"]["branch"]
+    assert 'if "google.colab" in sys.modules:' in first
+    assert f"genlab @ git+{url}@{branch}" in first, \
+        f"{path.name} installs from another place than _config.yml's repository"
+    # Only the install is conditional, and it never reinstalls torch.
+    assert "torch" not in first.split("google.colab")[1]
+
+
+def test_every_chapter_is_in_the_table_of_contents():
+    def files(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                yield node["file"]
+            for value in node.values():
+                yield from files(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from files(item)
+
+    listed = {TOC["root"], *files(TOC)}
+    for path in CHAPTERS:
+        assert f"book/{path.stem}" in listed, f"{path.name} is missing from _toc.yml"
+    for name in listed:
+        assert list(ROOT.glob(f"{name}.*")), f"_toc.yml lists {name}, which does not exist"
+
+
+def test_widget_javascript_is_vendored():
+    widget_js = CONFIG["sphinx"]["config"]["nb_ipywidgets_js"]
+    static = CONFIG["sphinx"]["config"]["html_static_path"]
+    assert not (ROOT / "_static").exists(), "JB would add every .js in _static to every page"
+    for path in widget_js:
+        assert "://" not in path, f"{path} would need a CDN"
+        assert any((ROOT / folder / path).is_file() for folder in static), path
+    assert any("embed-amd" in p for p in widget_js) and any("require" in p for p in widget_js)
+
+
+def test_torch_and_torchvision_fit_together():
+    import torch
+    import torchvision.ops
+
+    # A torchvision built for another torch fails here ("operator torchvision::nms does
+    # not exist") — the symptom of the CPU-only torch 2.13.0 wheel beside torchvision.
+    boxes = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, 1.0]])
+    assert torchvision.ops.nms(boxes, torch.tensor([0.9, 0.8]), 0.5).tolist() == [0]

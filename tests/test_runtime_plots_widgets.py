@@ -1,0 +1,107 @@
+"""genlab.runtime, genlab.plots and genlab.widgets."""
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+
+from genlab.plots import show_images, show_row
+from genlab.runtime import pick_device, seed_everything
+from genlab.widgets import figure_png, image_player
+
+
+def test_seed_everything_makes_runs_repeat():
+    seed_everything(5)
+    a = (torch.rand(3), np.random.rand(2))
+    gen = seed_everything(5)
+    b = (torch.rand(3), np.random.rand(2))
+    assert torch.equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+    assert torch.equal(torch.rand(2, generator=gen),
+                       torch.rand(2, generator=torch.Generator().manual_seed(5)))
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "0", True])
+def test_seed_rejects_bad_values(bad):
+    with pytest.raises(ValueError, match="non-negative integer"):
+        seed_everything(bad)
+
+
+def test_pick_device(monkeypatch):
+    monkeypatch.delenv("GENLAB_DEVICE", raising=False)
+    expected = "cuda" if torch.cuda.is_available() else (
+        "mps" if torch.backends.mps.is_available() else "cpu")
+    assert pick_device().type == expected
+    assert pick_device("cpu").type == "cpu"
+    monkeypatch.setenv("GENLAB_DEVICE", "cpu")
+    assert pick_device().type == "cpu"
+    with pytest.raises(ValueError, match="unknown device 'tpu'"):
+        pick_device("tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="not available here"):
+            pick_device("cuda")
+
+
+def test_show_images_lays_out_a_grid():
+    ax = show_images(torch.rand(12, 1, 28, 28), nrow=5)
+    grid = ax.images[0].get_array()
+    # make_grid: 5 columns x 3 rows of 28 px, with 2 px padding around each.
+    assert grid.shape[:2] == (3 * 30 + 2, 5 * 30 + 2)
+    plt.close("all")
+
+
+def test_show_images_maps_the_value_range():
+    ax = show_images(torch.full((1, 1, 4, 4), -1.0), value_range=(-1, 1))
+    assert ax.images[0].get_array()[2:6, 2:6].max() == 0.0  # -1 is black
+    plt.close("all")
+
+
+@pytest.mark.parametrize("bad", [torch.rand(2, 5, 8, 8), torch.rand(2, 2, 2, 2, 2)])
+def test_show_images_bad_shape(bad):
+    with pytest.raises(ValueError, match="expected images shaped"):
+        show_images(bad)
+
+
+def test_show_images_bad_range():
+    with pytest.raises(ValueError, match="low < high"):
+        show_images(torch.rand(1, 1, 4, 4), value_range=(1, 0))
+
+
+def test_show_row_titles():
+    fig = show_row(torch.rand(3, 28, 28), titles=["a", "b", "c"])
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c"]
+    plt.close("all")
+
+
+def _png(color):
+    fig, ax = plt.subplots(figsize=(1, 1))
+    ax.imshow(np.full((2, 2), color), vmin=0, vmax=1)
+    return figure_png(fig)
+
+
+def test_figure_png_is_a_png_and_closes_the_figure():
+    before = len(plt.get_fignums())
+    png = _png(0.5)
+    assert png.startswith(b"\x89PNG") and len(plt.get_fignums()) == before
+
+
+@pytest.mark.parametrize("control, kind", [("slider", widgets.IntSlider),
+                                           ("dropdown", widgets.Dropdown)])
+def test_image_player_links_control_to_stack_in_javascript(control, kind):
+    frames = [_png(0.1), _png(0.9), _png(0.5)]
+    player = image_player(frames, labels=["a", "b", "c"], control=control)
+    assert isinstance(player.control, kind) and isinstance(player.stack, widgets.Stack)
+    assert [page.children[1].value for page in player.stack.children] == frames
+    # The link lives in the browser (a jslink), so it works without a kernel.
+    link = player.link
+    assert isinstance(link, widgets.widget_link.Link)
+    assert link.source[0] is player.control and link.target == (player.stack, "selected_index")
+    assert link.source[1] in player.control.keys  # a synced trait, so the browser sees it
+
+
+@pytest.mark.parametrize("frames, kwargs, error", [
+    ([], {}, ValueError), (["not png"], {}, TypeError),
+    ([b"x"], {"labels": ["a", "b"]}, ValueError), ([b"x"], {"control": "knob"}, ValueError)])
+def test_image_player_bad_input(frames, kwargs, error):
+    with pytest.raises(error):
+        image_player(frames, **kwargs)
