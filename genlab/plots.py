@@ -62,3 +62,63 @@ def show_row(images, titles: Sequence[str] | None = None, *, cmap: str = "gray",
             ax.set_title(titles[i], fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def show_feature_maps(maps: Sequence[tuple[str, torch.Tensor]], image: torch.Tensor,
+                      per_layer: int = 8, size: float = 0.9) -> plt.Figure:
+    """One row per layer: the input digit, then the first ``per_layer`` feature maps."""
+    fig, axes = plt.subplots(len(maps), per_layer + 1,
+                             figsize=(size * (per_layer + 1) + 1.6, size * len(maps) + 0.2),
+                             squeeze=False)
+    for row, (name, fmap) in enumerate(maps):
+        axes[row, 0].imshow(torch.as_tensor(image).squeeze().numpy(), cmap="gray")
+        axes[row, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=8)
+        for col in range(per_layer):
+            axes[row, col + 1].imshow(fmap[0, col].numpy(), cmap="viridis")
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.subplots_adjust(left=0.2, wspace=0.05, hspace=0.08)
+    return fig
+
+
+def show_confusion(matrix: torch.Tensor, class_names: Sequence[str] | None = None,
+                   ax: plt.Axes | None = None) -> plt.Axes:
+    """A confusion matrix (rows: true class, columns: predicted) with its counts."""
+    matrix = torch.as_tensor(matrix)
+    n = matrix.shape[0]
+    names = class_names or [str(i) for i in range(n)]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4.4))
+    off_diagonal = matrix.clone().fill_diagonal_(0)
+    ax.imshow(off_diagonal.numpy(), cmap="Reds", vmin=0, vmax=2 * max(1, off_diagonal.max().item()))
+    for i in range(n):
+        for j in range(n):
+            value = int(matrix[i, j])
+            if value:
+                ax.text(j, i, value, ha="center", va="center", fontsize=8,
+                        color="black" if i != j else "tab:green",
+                        fontweight="bold" if i == j else "normal")
+    ax.set(xticks=range(n), yticks=range(n), xticklabels=names, yticklabels=names,
+           xlabel="predicted", ylabel="true",
+           title="confusion matrix (mistakes shaded)")
+    return ax
+
+
+def show_filters(weights: torch.Tensor, ncols: int = 8, size: float = 0.8) -> plt.Figure:
+    """Convolution filters ``(n, 1, k, k)`` as small heat maps: red positive, blue
+    negative, white zero — each on its own symmetric scale."""
+    weights = torch.as_tensor(weights).detach().cpu()
+    if weights.ndim != 4 or weights.shape[1] != 1:
+        raise ValueError(f"expected filters shaped (n, 1, k, k), got {tuple(weights.shape)}")
+    n = len(weights)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows),
+                             squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for ax, w in zip(axes.flat, weights[:, 0]):
+        bound = w.abs().max().item() or 1.0
+        ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-bound, vmax=bound)
+    fig.tight_layout(pad=0.2)
+    return fig

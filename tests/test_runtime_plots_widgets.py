@@ -105,3 +105,49 @@ def test_image_player_links_control_to_stack_in_javascript(control, kind):
 def test_image_player_bad_input(frames, kwargs, error):
     with pytest.raises(error):
         image_player(frames, **kwargs)
+
+
+def _explorer_parts(explorer):
+    controls, picture = explorer.children
+    image, preset, grid_row, stride, padding = controls.children
+    return image, preset, list(grid_row.children[1].children), stride, padding, picture
+
+
+def test_convolution_explorer_presets_fill_the_grid_and_edits_go_custom():
+    from genlab.convolution import PRESETS
+    from genlab.widgets import convolution_explorer
+
+    explorer = convolution_explorer({"a": torch.rand(12, 12), "b": torch.rand(9, 9)})
+    image, preset, cells, stride, padding, picture = _explorer_parts(explorer)
+    assert [c.value for c in cells] == PRESETS["vertical edges"].flatten().tolist()
+    first = bytes(picture.value)
+    assert first.startswith(b"\x89PNG")
+    preset.value = "blur"
+    assert [c.value for c in cells] == pytest.approx([round(1 / 9, 4)] * 9)
+    cells[4].value = 3.0
+    assert preset.value == "custom"
+    custom = bytes(picture.value)
+    stride.value = 2
+    strided = bytes(picture.value)
+    image.value = "b"
+    assert len({first, custom, strided, bytes(picture.value)}) == 4  # each change redraws
+    assert not plt.get_fignums()  # figures are closed once drawn
+
+
+def test_convolution_explorer_needs_images():
+    from genlab.widgets import convolution_explorer
+
+    with pytest.raises(ValueError, match="at least one image"):
+        convolution_explorer({})
+
+
+def test_convolution_gallery_holds_every_preset_for_every_image():
+    from genlab.convolution import PRESETS
+    from genlab.widgets import convolution_gallery
+
+    gallery = convolution_gallery({"x": torch.rand(10, 10), "y": torch.rand(12, 12)})
+    assert gallery.control.options == ("x", "y")
+    for page in gallery.stack.children:
+        assert page.control.options == tuple(PRESETS)
+        assert all(bytes(p.children[1].value).startswith(b"\x89PNG")
+                   for p in page.stack.children)

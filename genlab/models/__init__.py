@@ -1,0 +1,1 @@
+"""The book's models, one file per family: ``cnn`` (the digit classifier), ..."""

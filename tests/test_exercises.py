@@ -1,0 +1,103 @@
+"""genlab.exercises: right answers pass, wrong ones say how, malformed ones never raise."""
+
+import math
+
+import pytest
+import torch
+
+from genlab.exercises import Exercise, Feedback, integer_problem, tensor_problem
+from genlab.exercises import conv
+
+MALFORMED = [None, ..., "13", [1, 2], {"a": 1}, object(), float("nan"), torch.zeros(2, 2),
+             True, -math.inf, [[1, 2, 3], [4, 5]], "[[1,0,-1]]*3", torch.tensor([1.0]),
+             lambda x: x]
+
+
+def test_feedback_is_truthy_only_when_correct():
+    assert Feedback(True, "yes") and not Feedback(False, "no")
+    assert str(Feedback(False, "too big")) == "✗ Not yet: too big"
+    assert "#1b7f3b" in Feedback(True, "fine")._repr_html_()
+
+
+def test_feedback_html_escapes_the_message():
+    html = Feedback(False, "<script>")._repr_html_()
+    assert "&lt;script&gt;" in html and "<script>" not in html
+
+
+@pytest.mark.parametrize("exercise", [conv.output_size, conv.vertical_edges,
+                                      conv.conv_parameters])
+@pytest.mark.parametrize("answer", MALFORMED, ids=lambda a: type(a).__name__)
+def test_malformed_answers_get_a_message_not_an_exception(exercise, answer):
+    feedback = exercise.check(answer)
+    assert isinstance(feedback, Feedback) and not feedback.correct
+    assert len(feedback.message) > 10
+
+
+def test_a_checker_that_raises_is_turned_into_feedback():
+    def broken(answer):
+        return answer["missing"]
+
+    feedback = Exercise("q", broken, hint="h", solution="s").check({"other": 1})
+    assert not feedback and "could not be checked (KeyError" in feedback.message
+
+
+def test_no_answer_yet():
+    feedback = conv.output_size.check(...)
+    assert not feedback and "replace the ..." in feedback.message
+
+
+@pytest.mark.parametrize("answer", [13, 13.0, torch.tensor(13)])
+def test_output_size_right(answer):
+    assert conv.output_size.check(answer)
+
+
+@pytest.mark.parametrize("answer, says", [(24, "stride 1 without padding"),
+                                          (26, "with padding but with stride 1"),
+                                          (12, "count the first position"),
+                                          (14, "rounds down"), (99, "too large"),
+                                          (13.5, "whole number")])
+def test_output_size_wrong_says_why(answer, says):
+    feedback = conv.output_size.check(answer)
+    assert not feedback and says in feedback.message
+
+
+@pytest.mark.parametrize("answer", [
+    torch.tensor([[1., 0, -1], [2, 0, -2], [1, 0, -1]]), [[1, 0, -1]] * 3,
+    [[-1, 0, 1]] * 3, torch.tensor([[0., 1, -1]] * 3)])
+def test_vertical_edges_right(answer):
+    assert conv.vertical_edges.check(answer)
+
+
+@pytest.mark.parametrize("answer, says", [
+    (torch.ones(3, 3), "flat grey area"),
+    (torch.tensor([[1., 2, 1], [0, 0, 0], [-1, -2, -1]]), "finds horizontal edges, not"),
+    (torch.tensor([[2., 0, -1], [1, 0, -1], [0, 0, -1]]), "horizontal edges too"),
+    (torch.zeros(3, 3), "does not respond"),
+    (torch.zeros(5, 5), "expected shape (3, 3), got (5, 5)"),
+    ("sobel", "expected a tensor"),
+    (torch.tensor([[float("nan")] * 3] * 3), "NaN")])
+def test_vertical_edges_wrong_says_why(answer, says):
+    feedback = conv.vertical_edges.check(answer)
+    assert not feedback and says in feedback.message
+
+
+def test_conv_parameters():
+    assert conv.conv_parameters.check(4640)
+    assert sum(p.numel() for p in torch.nn.Conv2d(16, 32, 3).parameters()) == 4640
+    assert "biases" in conv.conv_parameters.check(4608).message
+    assert "16x3x3" in conv.conv_parameters.check(320).message
+
+
+@pytest.mark.parametrize("exercise", [conv.output_size, conv.vertical_edges,
+                                      conv.conv_parameters])
+def test_hint_and_solution_are_text(exercise):
+    assert exercise.hint().startswith("Hint: ") and len(exercise.hint()) > 40
+    assert repr(exercise.solution()).startswith("Solution:\n")
+
+
+def test_helpers():
+    assert integer_problem(7, 7) is None
+    assert integer_problem(True, 1).startswith("expected a whole number")
+    assert "too small" in integer_problem(3, 7, unit="px")
+    assert tensor_problem([[1, 2], [3, 4]], (2, 2)) is None
+    assert "could not turn the list" in tensor_problem([[1, 2], [3]], (2, 2))
