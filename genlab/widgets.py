@@ -142,3 +142,103 @@ def convolution_gallery(images: dict[str, "torch.Tensor"], *, stride: int = 1,
         pages.append(image_player(frames, labels=list(PRESETS), description="filter",
                                   control="dropdown"))
     return linked_stack(pages, list(images), description="image", control="dropdown")
+
+
+def digit_png(image: "torch.Tensor", scale: int = 5) -> bytes:
+    """One grey digit ``(1, H, W)`` or ``(H, W)`` in [0, 1] as a PNG, enlarged by
+    ``scale`` with sharp pixels (a few hundred bytes: cheap to precompute by the dozen)."""
+    import torch
+    from torchvision.io import encode_png
+
+    pixels = torch.as_tensor(image).detach().float().reshape(1, *image.shape[-2:])
+    pixels = pixels.clamp(0, 1).mul(255).round().to(torch.uint8)
+    big = pixels.repeat_interleave(scale, 1).repeat_interleave(scale, 2)
+    return encode_png(big).numpy().tobytes()
+
+
+def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float],
+                y_values: Sequence[float], *, x_label: str = "z₁",
+                y_label: str = "z₂") -> widgets.VBox:
+    """Two sliders over a precomputed grid of images, ``frames[i][j]`` at
+    ``(x_values[i], y_values[j])`` — the kernel-free twin of a 2-D explorer.
+
+    The x slider is ``jslink``ed to an outer ``Stack`` (one page per x); the y slider is
+    ``jslink``ed to the inner ``Stack`` of every page, so both stay in step in the
+    browser without Python.
+    """
+    if len(frames) != len(x_values) or any(len(col) != len(y_values) for col in frames):
+        raise ValueError(f"frames must be a {len(x_values)} x {len(y_values)} grid")
+    x_slider = widgets.SelectionSlider(options=[(f"{x:+.2f}", i) for i, x in
+                                                enumerate(x_values)],
+                                       value=len(x_values) // 2, description=x_label)
+    y_slider = widgets.SelectionSlider(options=[(f"{y:+.2f}", j) for j, y in
+                                                enumerate(y_values)],
+                                       value=len(y_values) // 2, description=y_label)
+    inner = [widgets.Stack([widgets.Image(value=bytes(f), format="png") for f in column],
+                           selected_index=len(y_values) // 2) for column in frames]
+    outer = widgets.Stack(inner, selected_index=len(x_values) // 2)
+    links = [widgets.jslink((x_slider, "index"), (outer, "selected_index"))]
+    links += [widgets.jslink((y_slider, "index"), (stack, "selected_index"))
+              for stack in inner]
+    box = widgets.VBox([x_slider, y_slider, outer])
+    box.sliders, box.stack, box.links = (x_slider, y_slider), outer, links
+    return box
+
+
+def latent_explorer(model, origin: "torch.Tensor", directions: "torch.Tensor",
+                    spreads: Sequence[float], *, labels: Sequence[str] | None = None,
+                    scale: int = 6) -> widgets.VBox:
+    """Live: one slider per direction in latent space; the decoded digit follows.
+
+    The latent is ``origin + sum_i s_i * spreads[i] * directions[i]``, each slider
+    ``s_i`` running from -3 to 3 (in units of ``spreads``). For a 2-D model use the two
+    axes; for a larger one, the leading principal directions of the encoded data.
+    """
+    import torch
+
+    directions = torch.as_tensor(directions).float()
+    if directions.ndim != 2 or directions.shape[1] != model.latent_dim:
+        raise ValueError(f"directions must be shaped (k, {model.latent_dim}), got "
+                         f"{tuple(directions.shape)}")
+    if len(spreads) != len(directions):
+        raise ValueError(f"{len(spreads)} spreads for {len(directions)} directions")
+    labels = labels or [f"direction {i + 1}" for i in range(len(directions))]
+    sliders = [widgets.FloatSlider(value=0.0, min=-3, max=3, step=0.1, description=label)
+               for label in labels]
+    picture = widgets.Image(format="png")
+    caption = widgets.HTML()
+
+    def redraw(*_):
+        steps = torch.tensor([s.value for s in sliders]) * torch.as_tensor(spreads).float()
+        z = origin + steps @ directions
+        with torch.no_grad():
+            picture.value = digit_png(model.eval().decode(z[None])[0], scale)
+        caption.value = "z = [" + ", ".join(f"{v:+.2f}" for v in z.tolist()[:8]) + \
+            (", …]" if len(z) > 8 else "]")
+
+    for slider in sliders:
+        slider.observe(redraw, names="value")
+    redraw()
+    box = widgets.VBox([*sliders, picture, caption])
+    box.sliders, box.picture = sliders, picture
+    return box
+
+
+def interpolation_widget(model, z_start: "torch.Tensor", z_end: "torch.Tensor", *,
+                         scale: int = 6) -> widgets.VBox:
+    """Live: a slider t from 0 to 1 decodes (1 - t) z_start + t z_end."""
+    import torch
+
+    slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="t")
+    picture = widgets.Image(format="png")
+
+    def redraw(*_):
+        z = (1 - slider.value) * z_start + slider.value * z_end
+        with torch.no_grad():
+            picture.value = digit_png(model.eval().decode(z[None])[0], scale)
+
+    slider.observe(redraw, names="value")
+    redraw()
+    box = widgets.VBox([slider, picture])
+    box.slider, box.picture = slider, picture
+    return box

@@ -85,11 +85,17 @@ def test_fit_classifier_bad_input(small_sets):
 
 
 def test_history_plot():
-    history = History([1.0, 0.5], [0.5, 0.8], [0.9, 0.4], [0.6, 0.9], [1.0, 2.0])
+    history = History(train_loss=[1.0, 0.5], train_accuracy=[0.5, 0.8],
+                      test_loss=[0.9, 0.4], test_accuracy=[0.6, 0.9], seconds=[1.0, 2.0])
     fig = history.plot()
     assert len(fig.axes) == 2 and len(fig.axes[1].lines) == 2
     assert list(fig.axes[1].lines[1].get_ydata()) == [60.0, 90.0]
+    assert [ax.get_title() for ax in fig.axes] == ["loss", "accuracy (%)"]
     plt.close(fig)
+    history.append(train_loss=0.25)
+    assert history.train_loss == [1.0, 0.5, 0.25]
+    with pytest.raises(AttributeError, match="no series 'nope'"):
+        history.nope
 
 
 def test_jitter_moves_digits_a_little_and_reproducibly():

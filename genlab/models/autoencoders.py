@@ -1,0 +1,177 @@
+"""Autoencoders: a network that rebuilds its input through a bottleneck.
+
+The encoder compresses a digit into a few numbers, the latent representation; the
+decoder expands them back into an image; training compares the output with the input.
+Three variants, each symmetric around its bottleneck:
+
+* :class:`DenseAutoencoder` — fully connected layers, any bottleneck size;
+* :class:`ConvAutoencoder` — convolutions down, transposed convolutions up;
+* :class:`VAE` — the convolutional autoencoder made variational: the encoder outputs a
+  Gaussian per digit, and a KL penalty keeps the latents close to N(0, I), so that the
+  decoder alone can turn random draws from N(0, I) into digits.
+
+Every model takes digits ``(N, 1, 28, 28)`` in ``[0, 1]`` and returns reconstructions of
+the same shape and range; ``encode`` and ``decode`` expose the two halves, and
+``training_loss`` is what :func:`genlab.training.fit_autoencoder` minimises.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .cnn import check_digit_batch
+
+
+def check_unit_range(x: torch.Tensor) -> None:
+    """Autoencoders compare pixels in [0, 1]; catch images in another range early."""
+    low, high = x.min().item(), x.max().item()
+    if low < -1e-3 or high > 1 + 1e-3:
+        raise ValueError(f"expected images in [0, 1], got values from {low:.3g} to "
+                         f"{high:.3g}; a GAN's output in [-1, 1] maps back with (x + 1) / 2")
+
+
+class Autoencoder(nn.Module):
+    """An ``encoder`` and a ``decoder`` around a ``latent_dim``-sized bottleneck.
+
+    Subclasses build the two halves; this class checks what goes in and trains on the
+    mean squared difference between each digit and its reconstruction.
+    """
+
+    latent_dim: int
+    encoder: nn.Module
+    decoder: nn.Module
+
+    def check_images(self, x: torch.Tensor) -> None:
+        check_digit_batch(x)
+        check_unit_range(x)
+
+    def check_latent(self, z: torch.Tensor) -> None:
+        if not isinstance(z, torch.Tensor) or z.ndim != 2 or z.shape[1] != self.latent_dim:
+            shape = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
+            raise ValueError(f"expected latents shaped (N, {self.latent_dim}), got {shape}")
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        self.check_images(x)
+        return self.encoder(x)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        self.check_latent(z)
+        return self.decoder(z)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))
+
+    def training_loss(self, x: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
+        mse = F.mse_loss(self(x), x)
+        return mse, {"mse": mse.item()}
+
+
+class DenseAutoencoder(Autoencoder):
+    """784 -> 256 -> 64 -> ``latent_dim`` -> 64 -> 256 -> 784, ReLU, sigmoid output."""
+
+    def __init__(self, latent_dim: int = 16):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.encoder = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(),
+                                     nn.Linear(256, 64), nn.ReLU(), nn.Linear(64, latent_dim))
+        self.decoder = nn.Sequential(nn.Linear(latent_dim, 64), nn.ReLU(),
+                                     nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 784),
+                                     nn.Sigmoid(), nn.Unflatten(1, (1, 28, 28)))
+
+
+def conv_encoder(width: int) -> nn.Sequential:
+    """28x28 -> 14x14 -> 7x7 with stride-2 convolutions; returns (N, 2*width*7*7)."""
+    return nn.Sequential(
+        nn.Conv2d(1, width, 4, stride=2, padding=1), nn.BatchNorm2d(width), nn.LeakyReLU(0.1),
+        nn.Conv2d(width, 2 * width, 4, stride=2, padding=1), nn.BatchNorm2d(2 * width),
+        nn.LeakyReLU(0.1), nn.Flatten())
+
+
+def conv_decoder(latent_dim: int, width: int, kernel_size: int = 4,
+                 refine: bool = True) -> nn.Sequential:
+    """latent -> 7x7 -> 14x14 -> 28x28 with stride-2 transposed convolutions.
+
+    ``kernel_size=4`` with stride 2: every output pixel receives the same number of
+    kernel stamps. ``kernel_size=3`` (with ``output_padding=1``) makes the overlaps
+    uneven, and the decoder paints a checkerboard it must then learn to hide.
+    ``refine`` adds a 3x3 convolution after each upsampling step, which lets the
+    decoder sharpen strokes; without it the decoder is the bare textbook version.
+    """
+    padding, extra = {4: (1, 0), 3: (1, 1)}[kernel_size]
+    last = width // 2 if refine else 1
+    layers = [nn.Linear(latent_dim, 2 * width * 7 * 7), nn.Unflatten(1, (2 * width, 7, 7)),
+              nn.BatchNorm2d(2 * width), nn.LeakyReLU(0.1),
+              nn.ConvTranspose2d(2 * width, width, kernel_size, stride=2, padding=padding,
+                                 output_padding=extra),
+              nn.BatchNorm2d(width), nn.LeakyReLU(0.1)]
+    if refine:
+        layers += [nn.Conv2d(width, width, 3, padding=1), nn.BatchNorm2d(width),
+                   nn.LeakyReLU(0.1)]
+    layers.append(nn.ConvTranspose2d(width, last, kernel_size, stride=2, padding=padding,
+                                     output_padding=extra))
+    if refine:
+        layers += [nn.BatchNorm2d(last), nn.LeakyReLU(0.1), nn.Conv2d(last, 1, 3, padding=1)]
+    layers.append(nn.Sigmoid())
+    return nn.Sequential(*layers)
+
+
+class ConvAutoencoder(Autoencoder):
+    """Convolutional encoder, transposed-convolution decoder, ``latent_dim`` between."""
+
+    def __init__(self, latent_dim: int = 16, width: int = 32, kernel_size: int = 4,
+                 refine: bool = True):
+        super().__init__()
+        if kernel_size not in (3, 4):
+            raise ValueError(f"kernel_size must be 3 or 4, got {kernel_size!r}")
+        self.latent_dim = latent_dim
+        self.encoder = nn.Sequential(conv_encoder(width),
+                                     nn.Linear(2 * width * 7 * 7, latent_dim))
+        self.decoder = conv_decoder(latent_dim, width, kernel_size, refine)
+
+
+class VAE(Autoencoder):
+    """Variational autoencoder: the encoder gives a mean and a log-variance per latent.
+
+    ``training_loss`` is the negative evidence lower bound per image: the reconstruction
+    term (binary cross-entropy summed over pixels) plus ``beta`` times the KL divergence
+    of the encoder's Gaussian from N(0, I).
+    """
+
+    def __init__(self, latent_dim: int = 16, width: int = 32, beta: float = 1.0):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.beta = beta
+        self.encoder = conv_encoder(width)
+        self.to_mean = nn.Linear(2 * width * 7 * 7, latent_dim)
+        self.to_logvar = nn.Linear(2 * width * 7 * 7, latent_dim)
+        self.decoder = conv_decoder(latent_dim, width)
+
+    def encode_distribution(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        self.check_images(x)
+        h = self.encoder(x)
+        return self.to_mean(h), self.to_logvar(h).clamp(-10, 10)
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """The mean of each digit's latent Gaussian (what plots and interpolation use)."""
+        return self.encode_distribution(x)[0]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        mean, logvar = self.encode_distribution(x)
+        z = mean + torch.randn_like(mean) * (0.5 * logvar).exp() if self.training else mean
+        return self.decoder(z)
+
+    def training_loss(self, x: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
+        mean, logvar = self.encode_distribution(x)
+        z = mean + torch.randn_like(mean) * (0.5 * logvar).exp()  # reparameterisation
+        recon = self.decoder(z)
+        bce = F.binary_cross_entropy(recon, x, reduction="sum") / len(x)
+        kl = -0.5 * (1 + logvar - mean.pow(2) - logvar.exp()).sum() / len(x)
+        return bce + self.beta * kl, {"mse": F.mse_loss(recon, x).item(), "kl": kl.item()}
+
+    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Decode ``n`` latents drawn from the prior N(0, I)."""
+        z = torch.randn(n, self.latent_dim, generator=generator)
+        with torch.no_grad():
+            return self.decode(z)
