@@ -153,3 +153,24 @@ def draw_convolution(image: torch.Tensor, kernel: torch.Tensor, stride: int = 1,
         fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig
+
+
+def transposed_output_size(n: int, kernel: int, stride: int = 1, padding: int = 0,
+                           output_padding: int = 0) -> int:
+    """Side of a transposed convolution's output: ``(n - 1)*stride - 2*padding + kernel
+    + output_padding`` — the convolution formula solved for the input size."""
+    for name, value in [("n", n), ("kernel", kernel), ("stride", stride)]:
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if not isinstance(padding, int) or padding < 0 or not isinstance(output_padding, int) \
+            or not 0 <= output_padding < stride:
+        raise ValueError("padding must be >= 0 and output_padding in [0, stride), got "
+                         f"{padding!r} and {output_padding!r}")
+    return (n - 1) * stride - 2 * padding + kernel + output_padding
+
+
+def checkerboard_energy(images: torch.Tensor) -> float:
+    """Mean response of images ``(N, 1, H, W)`` to a 2x2 checkerboard filter: how much
+    pixel-to-pixel alternation (the transposed-convolution artefact) they contain."""
+    checker = torch.tensor([[1.0, -1.0], [-1.0, 1.0]])[None, None] / 4
+    return F.conv2d(torch.as_tensor(images).float(), checker).abs().mean().item()

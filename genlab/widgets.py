@@ -148,12 +148,14 @@ def digit_png(image: "torch.Tensor", scale: int = 5) -> bytes:
     """One grey digit ``(1, H, W)`` or ``(H, W)`` in [0, 1] as a PNG, enlarged by
     ``scale`` with sharp pixels (a few hundred bytes: cheap to precompute by the dozen)."""
     import torch
-    from torchvision.io import encode_png
+    from PIL import Image  # pillow comes with matplotlib
 
-    pixels = torch.as_tensor(image).detach().float().reshape(1, *image.shape[-2:])
+    pixels = torch.as_tensor(image).detach().float().reshape(image.shape[-2:])
     pixels = pixels.clamp(0, 1).mul(255).round().to(torch.uint8)
-    big = pixels.repeat_interleave(scale, 1).repeat_interleave(scale, 2)
-    return encode_png(big).numpy().tobytes()
+    big = pixels.repeat_interleave(scale, 0).repeat_interleave(scale, 1)
+    buffer = io.BytesIO()
+    Image.fromarray(big.numpy()).save(buffer, format="PNG")  # uint8 2-D: grey
+    return buffer.getvalue()
 
 
 def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float],

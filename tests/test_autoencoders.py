@@ -173,3 +173,33 @@ def test_judge_features_and_score_samples():
     with pytest.raises(ValueError, match=r"\(x \+ 1\) / 2"):
         judge_features(judge, images[:5] * 2 - 1)
     assert not math.isnan(scores["confidence"])
+
+
+def test_pretrained_trains_once_then_loads(monkeypatch):
+    from genlab import pretrained
+
+    monkeypatch.setitem(pretrained.RECIPES[pretrained.VAE_NAME], "epochs", 1)
+    calls = []
+    real_train = pretrained.train
+    monkeypatch.setattr(pretrained, "train",
+                        lambda *a, **k: calls.append(1) or real_train(*a, **k))
+    first = pretrained.load(pretrained.VAE_NAME, progress=False)
+    second = pretrained.load(pretrained.VAE_NAME, progress=False)
+    assert len(calls) == 1 and isinstance(second, VAE) and not second.training
+    assert all(torch.equal(a, b) for a, b in zip(first.state_dict().values(),
+                                                  second.state_dict().values()))
+    with pytest.raises(ValueError, match="unknown model 'gan'"):
+        pretrained.build("gan")
+
+
+def test_transposed_output_size_and_checkerboard_energy():
+    from genlab.convolution import checkerboard_energy, transposed_output_size
+
+    for n, k, s, p, extra in [(7, 4, 2, 1, 0), (7, 3, 2, 1, 1), (4, 5, 3, 1, 2), (2, 3, 1, 0, 0)]:
+        layer = torch.nn.ConvTranspose2d(1, 1, k, stride=s, padding=p, output_padding=extra)
+        assert transposed_output_size(n, k, s, p, extra) == layer(torch.zeros(1, 1, n, n)).shape[-1]
+    with pytest.raises(ValueError, match="output_padding"):
+        transposed_output_size(7, 3, 2, 1, 2)
+    checker = (torch.arange(8)[:, None] + torch.arange(8)[None]) % 2
+    assert checkerboard_energy(checker[None, None].float()) == pytest.approx(0.5)  # 0/1 squares
+    assert checkerboard_energy(torch.ones(1, 1, 8, 8)) == 0.0

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from genlab.exercises import Exercise, Feedback, integer_problem, tensor_problem
-from genlab.exercises import conv
+from genlab.exercises import autoencoders, conv
 
 MALFORMED = [None, ..., "13", [1, 2], {"a": 1}, object(), float("nan"), torch.zeros(2, 2),
              True, -math.inf, [[1, 2, 3], [4, 5]], "[[1,0,-1]]*3", torch.tensor([1.0]),
@@ -24,8 +24,15 @@ def test_feedback_html_escapes_the_message():
     assert "&lt;script&gt;" in html and "<script>" not in html
 
 
-@pytest.mark.parametrize("exercise", [conv.output_size, conv.vertical_edges,
-                                      conv.conv_parameters])
+ALL = [conv.output_size, conv.vertical_edges, conv.conv_parameters,
+       autoencoders.compression_factor, autoencoders.mse_function,
+       autoencoders.encoder_parameters, autoencoders.transposed_size,
+       autoencoders.transposed_by_hand, autoencoders.even_overlap,
+       autoencoders.effective_classes, autoencoders.fit_gaussian,
+       autoencoders.kl_divergence]
+
+
+@pytest.mark.parametrize("exercise", ALL)
 @pytest.mark.parametrize("answer", MALFORMED, ids=lambda a: type(a).__name__)
 def test_malformed_answers_get_a_message_not_an_exception(exercise, answer):
     feedback = exercise.check(answer)
@@ -88,8 +95,7 @@ def test_conv_parameters():
     assert "16x3x3" in conv.conv_parameters.check(320).message
 
 
-@pytest.mark.parametrize("exercise", [conv.output_size, conv.vertical_edges,
-                                      conv.conv_parameters])
+@pytest.mark.parametrize("exercise", ALL)
 def test_hint_and_solution_are_text(exercise):
     assert exercise.hint().startswith("Hint: ") and len(exercise.hint()) > 40
     assert repr(exercise.solution()).startswith("Solution:\n")
@@ -101,3 +107,23 @@ def test_helpers():
     assert "too small" in integer_problem(3, 7, unit="px")
     assert tensor_problem([[1, 2], [3, 4]], (2, 2)) is None
     assert "could not turn the list" in tensor_problem([[1, 2], [3]], (2, 2))
+
+
+@pytest.mark.parametrize("exercise, right, wrong, says", [
+    (autoencoders.compression_factor, 98, 784, "divide by the 8"),
+    (autoencoders.mse_function, lambda a, b: ((a - b) ** 2).mean(),
+     lambda a, b: (a - b).abs().mean(), "square the differences"),
+    (autoencoders.encoder_parameters, 217538, 217216, "not the biases"),
+    (autoencoders.transposed_size, 12, 14, "forgot the padding"),
+    (autoencoders.transposed_by_hand, [[1, 1, 2, 2], [1, 1, 2, 2]], [[1, 2, 3], [1, 2, 3]],
+     "do not overlap"),
+    (autoencoders.even_overlap, 6, 3, "not a multiple"),
+    (autoencoders.effective_classes, 2, 0.6931, "exp(entropy)"),
+    (autoencoders.fit_gaussian, lambda z: (z.mean(0), torch.cov(z.T)),
+     lambda z: (z.mean(0), torch.diag(z.var(0))), "only the diagonal"),
+    (autoencoders.kl_divergence, 0.5, 1.0, "factor 1/2"),
+])
+def test_autoencoder_exercises_right_and_wrong(exercise, right, wrong, says):
+    assert exercise.check(right)
+    feedback = exercise.check(wrong)
+    assert not feedback and says in feedback.message

@@ -151,3 +151,50 @@ def test_convolution_gallery_holds_every_preset_for_every_image():
         assert page.control.options == tuple(PRESETS)
         assert all(bytes(p.children[1].value).startswith(b"\x89PNG")
                    for p in page.stack.children)
+
+
+def test_digit_png_is_an_enlarged_png():
+    import io
+
+    from PIL import Image
+
+    from genlab.widgets import digit_png
+
+    digit = torch.rand(1, 28, 28)
+    image = Image.open(io.BytesIO(digit_png(digit, scale=4)))
+    assert image.format == "PNG" and image.size == (112, 112)
+    pixels = torch.from_numpy(np.array(image)).float()
+    assert torch.allclose(pixels[::4, ::4] / 255, digit[0], atol=1 / 255)
+
+
+def test_grid_player_links_both_sliders_in_javascript():
+    from genlab.widgets import digit_png, grid_player
+
+    frames = [[digit_png(torch.full((4, 4), (i * 2 + j) / 6)) for j in range(2)]
+              for i in range(3)]
+    player = grid_player(frames, [0.0, 0.5, 1.0], [-1.0, 1.0])
+    x_slider, y_slider = player.sliders
+    assert len(player.links) == 1 + 3  # x -> outer stack, y -> every inner stack
+    assert all(link.source[1] == "index" for link in player.links)
+    assert player.links[0].target == (player.stack, "selected_index")
+    assert {id(l.target[0]) for l in player.links[1:]} == {id(s) for s in player.stack.children}
+    assert bytes(player.stack.children[2].children[1].value) == frames[2][1]
+    with pytest.raises(ValueError, match="3 x 3 grid"):
+        grid_player(frames, [0, 1, 2], [0, 1, 2])
+
+
+def test_latent_explorer_and_interpolation_redraw():
+    from genlab.models.autoencoders import DenseAutoencoder
+    from genlab.widgets import interpolation_widget, latent_explorer
+
+    model = DenseAutoencoder(3)
+    explorer = latent_explorer(model, torch.zeros(3), torch.eye(3)[:2], [1.0, 2.0])
+    before = bytes(explorer.picture.value)
+    explorer.sliders[1].value = 2.5
+    assert bytes(explorer.picture.value) != before
+    with pytest.raises(ValueError, match=r"directions must be shaped \(k, 3\)"):
+        latent_explorer(model, torch.zeros(3), torch.eye(2), [1.0, 1.0])
+    walk = interpolation_widget(model, torch.zeros(3), torch.ones(3) * 5)
+    start = bytes(walk.picture.value)
+    walk.slider.value = 1.0
+    assert bytes(walk.picture.value) != start

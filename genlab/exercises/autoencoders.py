@@ -80,3 +80,143 @@ encoder_parameters = Exercise(
     solution="(784·256 + 256) + (256·64 + 64) + (64·2 + 2) = 200960 + 16448 + 130 = 217538\n"
              "Check: sum(p.numel() for p in DenseAutoencoder(2).encoder.parameters())",
     praise="217,538 — almost all of them in the first layer.")
+
+
+def _transposed_size_check(answer):
+    problem = integer_problem(answer, 12)
+    if problem is None:
+        return None
+    value = answer.item() if isinstance(answer, torch.Tensor) else answer
+    if value == 14:
+        return "you forgot the padding: it removes p pixels on each side (2p in all)."
+    return f"{problem} Use (n - 1)·s - 2p + k."
+
+
+transposed_size = Exercise(
+    "A ConvTranspose2d with kernel 5, stride 3, padding 1 receives a 4x4 input. How wide "
+    "is the output?",
+    _transposed_size_check,
+    hint="Place 4 stamps 3 pixels apart: the last starts at (4 - 1)·3 and is 5 wide; "
+         "then padding trims 1 pixel on each side.",
+    solution="(n - 1)·s - 2p + k = 3·3 - 2 + 5 = 12\n"
+             "Check: torch.nn.ConvTranspose2d(1, 1, 5, stride=3, padding=1)"
+             "(torch.zeros(1, 1, 4, 4)).shape[-1]",
+    praise="12 = (4 - 1)·3 - 2·1 + 5.")
+
+
+def _by_hand_check(answer):
+    from . import as_float_tensor, tensor_problem
+
+    problem = tensor_problem(answer, (2, 4))
+    if problem:
+        if isinstance(answer, (list, tuple, torch.Tensor)) and \
+                tuple(torch.as_tensor(answer).shape) == (2, 3):
+            return "with stride 2 the two stamps do not overlap: the output is 2 x 4."
+        return problem
+    expected = torch.tensor([[1.0, 1, 2, 2], [1, 1, 2, 2]])
+    got = as_float_tensor(answer)
+    if torch.allclose(got, expected):
+        return None
+    return (f"got {got.tolist()}; each input value stamps value x kernel, the second one "
+            "two pixels to the right.")
+
+
+transposed_by_hand = Exercise(
+    "Stride-2 transposed convolution of [[1, 2]] with the kernel [[1, 1], [1, 1]].",
+    _by_hand_check,
+    hint="The 1 stamps 1 x kernel at columns 0-1; the 2 stamps 2 x kernel at columns 2-3.",
+    solution="[[1, 1, 2, 2],\n [1, 1, 2, 2]]\n"
+             "Check: F.conv_transpose2d(torch.tensor([[[[1., 2.]]]]), torch.ones(1, 1, 2, 2), stride=2)",
+    praise="two 2x2 stamps side by side, scaled by 1 and 2.")
+
+
+def _even_overlap_check(answer):
+    problem = integer_problem(answer, 6)
+    if problem is None:
+        return None
+    value = answer.item() if isinstance(answer, torch.Tensor) else answer
+    if value == 2:
+        return "2 is even, but there is a larger one in the list."
+    if value in (3, 5):
+        return f"{value} is not a multiple of the stride 2: its overlaps alternate."
+    return f"{problem} Look for kernel sizes divisible by the stride."
+
+
+even_overlap = Exercise(
+    "For stride 2, which of the kernel sizes 2, 3, 5, 6 gives even overlaps? The largest.",
+    _even_overlap_check,
+    hint="Overlaps are even when the kernel size is a multiple of the stride.",
+    solution="6 (and 2): the kernel size must be divisible by the stride.\n"
+             "Check: F.conv_transpose2d(torch.ones(1, 1, 5, 5), torch.ones(1, 1, 6, 6), stride=2)",
+    praise="6 is a multiple of the stride, so every inner pixel gets 3 x 3 stamps.")
+
+
+def _effective_check(answer):
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, torch.Tensor)):
+        return f"expected a number, got {type(answer).__name__}."
+    value = float(answer)
+    if abs(value - 2.0) < 1e-3:
+        return None
+    if abs(value - 0.693) < 0.01:
+        return "that is the entropy itself (ln 2); the effective number is exp(entropy)."
+    return f"{value:g} is not it: the histogram is (0.5, 0.5, 0, ..., 0)."
+
+
+effective_classes = Exercise(
+    "A generator draws only 0s and 1s, equally often. What is its effective number of "
+    "classes, exp(entropy of the predicted-class histogram)?",
+    _effective_check,
+    hint="Entropy = -Σ p log p over the classes that occur; here two classes with p = 0.5.",
+    solution="entropy = -(0.5 ln 0.5 + 0.5 ln 0.5) = ln 2, so exp(ln 2) = 2\n"
+             "Check: genlab.metrics.effective_classes(torch.eye(10)[torch.arange(100) % 2])",
+    praise="two equally common classes count as exactly 2.")
+
+
+def _fit_check(function):
+    if not callable(function):
+        return f"expected a function, got {type(function).__name__}."
+    g = torch.Generator().manual_seed(0)
+    latents = torch.randn(500, 3, generator=g) @ torch.tensor(
+        [[1.0, 0.5, 0.0], [0.0, 1.0, 0.3], [0.0, 0.0, 0.5]]) + 2
+    result = function(latents)
+    if not isinstance(result, tuple) or len(result) != 2:
+        return "return two things: (mean, covariance)."
+    mean, cov = (torch.as_tensor(r, dtype=torch.float32) for r in result)
+    if mean.shape != (3,):
+        return f"the mean should have one entry per latent dimension (3), got {tuple(mean.shape)}."
+    if cov.shape != (3, 3):
+        return f"the covariance should be 3 x 3 for 3 dimensions, got {tuple(cov.shape)}."
+    if not torch.allclose(mean, latents.mean(0), atol=1e-4):
+        return "the mean is off: average over the data points (dim=0)."
+    if torch.allclose(cov, torch.diag(latents.var(0)), atol=1e-3):
+        return "that is only the diagonal (the variances); keep the covariances too."
+    if not torch.allclose(cov, torch.cov(latents.T), atol=1e-3):
+        return "the covariance is off: torch.cov expects one variable per row (latents.T)."
+    return None
+
+
+fit_gaussian = Exercise(
+    "Write fit(latents) returning (mean, covariance) of latents shaped (N, d).",
+    _fit_check,
+    hint="The mean over dim 0; torch.cov wants one variable per row, so pass latents.T.",
+    solution="def fit(latents):\n    return latents.mean(0), torch.cov(latents.T)",
+    praise="that is the Gaussian genlab.latent.LatentGaussian.fit uses.")
+
+
+def _kl_check(answer):
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, torch.Tensor)):
+        return f"expected a number, got {type(answer).__name__}."
+    value = float(answer)
+    if abs(value - 0.5) < 1e-3:
+        return None
+    if abs(value - 1.0) < 1e-3:
+        return "you are missing the factor 1/2 in front."
+    return (f"{value:g} is not it. Use KL = ½(μ² + σ² - 1 - ln σ²) with μ = 1, σ = 1.")
+
+
+kl_divergence = Exercise(
+    "What is the KL divergence of N(1, 1) from N(0, 1) (one latent dimension)?",
+    _kl_check,
+    hint="KL(N(μ, σ²) || N(0, 1)) = ½(μ² + σ² - 1 - ln σ²).",
+    solution="½(1² + 1 - 1 - ln 1) = ½ · 1 = 0.5",
+    praise="moving the mean by one standard deviation costs 0.5 nats.")
