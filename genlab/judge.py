@@ -30,6 +30,15 @@ the confidence scores of generators would read on a compressed scale. Without it
 test digits score about 0.99 and a shapeless blob scores low."""
 
 
+def build_judge() -> DigitCNN:
+    """A fresh, untrained judge, initialised from ``RECIPE["seed"]`` — so the judge a
+    chapter trains in view is the very one :func:`load_judge` would train."""
+    import torch
+
+    torch.manual_seed(RECIPE["seed"])
+    return DigitCNN()
+
+
 def train_judge(model: DigitCNN, progress: bool = True) -> tuple[History, dict[str, Any]]:
     """Train ``model`` by :data:`RECIPE` on the bundled digits; returns history and meta."""
     history = fit_classifier(model, load_digits("train"), load_digits("test"),
@@ -46,7 +55,7 @@ def save_judge(model: DigitCNN, meta: dict[str, Any]) -> None:
 
 def load_judge(*, retrain: bool = False, progress: bool = True) -> DigitCNN:
     """The trained judge, in eval mode, from the cache (trained first if missing)."""
-    model, _ = cache.cached_model(JUDGE_NAME, DigitCNN,
+    model, _ = cache.cached_model(JUDGE_NAME, build_judge,
                                   lambda m: train_judge(m, progress)[1], retrain=retrain)
     for parameter in model.parameters():
         parameter.requires_grad_(False)
