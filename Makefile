@@ -22,8 +22,11 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build -W -n --keep-going .
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
+# Two test processes share the two cores, so each uses one thread: torch's default of
+# one thread per core, twice over, makes OpenMP threads spin against each other and
+# runs many times slower.
 test: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadfile --nbmake --nbmake-timeout=900 --durations=10 tests book
+	OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile --nbmake --nbmake-timeout=900 --durations=10 tests book
 
 clean:
 	rm -rf _build

@@ -56,12 +56,26 @@ def cache_path(name: str) -> Path:
     return cache_dir() / f"{name}.pt"
 
 
+def _plain(value: Any) -> Any:
+    """``meta`` as plain Python values, the only kind ``weights_only`` loading accepts."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:  # numpy/torch scalar
+        return value.item()
+    if isinstance(value, (str, bool, int, float)) or value is None:
+        return value
+    raise TypeError(f"cache meta must hold numbers, strings, lists and dicts; got "
+                    f"{type(value).__name__}")
+
+
 def save(name: str, model: nn.Module, **meta: Any) -> Path:
     """Store ``model``'s weights and a small ``meta`` dict (numbers, strings, lists)."""
     path = cache_path(name)
     payload = {"format": FORMAT, "name": name, "class": type(model).__name__,
                "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
-               "meta": meta}
+               "meta": _plain(meta)}
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:

@@ -77,7 +77,7 @@ def stamp_animation(image: torch.Tensor, kernel: torch.Tensor, *, every: int = 3
     One frame per ``every``-th position along each axis (the map still fills in at every
     position). Export with ``.to_jshtml()`` to get a player that needs no kernel.
     """
-    image = torch.as_tensor(image).float()
+    image, kernel = torch.as_tensor(image).float(), torch.as_tensor(kernel).float()
     k = kernel.shape[0]
     feature_map = convolve(image, kernel)
     rows, cols = feature_map.shape

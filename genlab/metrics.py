@@ -1,8 +1,7 @@
 """How good are generated digits? Measured by the judge (``genlab.judge``).
 
 * :func:`mean_confidence` — does each image look like *some* digit? The judge's mean
-  top-class probability (real test digits score about 0.96: the judge was trained with
-  label smoothing and never says 1.0).
+  top-class probability (real digits score about 0.99).
 * :func:`effective_classes` — are all ten digits there? ``exp`` of the entropy of the
   histogram of predicted classes: 10 when every digit is equally common, 1 when every
   image is the same digit. The meter for mode collapse.
@@ -22,7 +21,7 @@ import math
 import torch
 from torch import nn
 
-from .models.cnn import check_digit_batch
+from .models.cnn import check_digit_batch, check_unit_range
 
 
 def _check_probabilities(probs: torch.Tensor) -> None:
@@ -92,10 +91,7 @@ def judge_features(judge: nn.Module, images: torch.Tensor,
                    batch_size: int = 500) -> tuple[torch.Tensor, torch.Tensor]:
     """The judge's penultimate features and class probabilities for ``images``."""
     check_digit_batch(images)
-    low, high = images.min().item(), images.max().item()
-    if low < -1e-3 or high > 1 + 1e-3:
-        raise ValueError(f"the judge reads digits in [0, 1], got values from {low:.3g} to "
-                         f"{high:.3g}; map a GAN's [-1, 1] output with (x + 1) / 2")
+    check_unit_range(images)
     judge.eval()
     features, probs = [], []
     for i in range(0, len(images), batch_size):

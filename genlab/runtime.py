@@ -7,6 +7,7 @@ MPS, then the CPU — the book is written to run well on the last of these.
 
 from __future__ import annotations
 
+import numbers
 import os
 import random
 
@@ -18,12 +19,12 @@ _DEVICES = ("cuda", "mps", "cpu")
 
 def seed_everything(seed: int = 0) -> torch.Generator:
     """Seed Python, NumPy and torch; return a torch generator seeded the same way."""
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = int(seed)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
-    os.environ.setdefault("PYTHONHASHSEED", str(seed))
     return torch.Generator().manual_seed(seed)
 
 

@@ -225,6 +225,9 @@ def fit_autoencoder(model: nn.Module, images: torch.Tensor,
     Records the training loss (and MSE, KL where the model reports them) per epoch and
     the held-out reconstruction MSE on ``test_images``. Deterministic for a ``seed``.
     """
+    if isinstance(images, tuple):
+        raise TypeError("fit_autoencoder takes the images only (no labels): pass "
+                        "load_digits('train')[0]")
     check_digit_batch(images)
     torch.manual_seed(seed)
     jitter_rng = torch.Generator().manual_seed(seed + 1)

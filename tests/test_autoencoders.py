@@ -203,3 +203,8 @@ def test_transposed_output_size_and_checkerboard_energy():
     checker = (torch.arange(8)[:, None] + torch.arange(8)[None]) % 2
     assert checkerboard_energy(checker[None, None].float()) == pytest.approx(0.5)  # 0/1 squares
     assert checkerboard_energy(torch.ones(1, 1, 8, 8)) == 0.0
+
+
+def test_fit_autoencoder_rejects_an_images_labels_pair():
+    with pytest.raises(TypeError, match="images only"):
+        fit_autoencoder(DenseAutoencoder(2), load_digits("test"), progress=False)

@@ -38,6 +38,8 @@ def test_malformed_answers_get_a_message_not_an_exception(exercise, answer):
     feedback = exercise.check(answer)
     assert isinstance(feedback, Feedback) and not feedback.correct
     assert len(feedback.message) > 10
+    # A malformed answer is answered by the checker itself, not by the safety net.
+    assert "could not be checked" not in feedback.message, feedback.message
 
 
 def test_a_checker_that_raises_is_turned_into_feedback():
@@ -127,3 +129,12 @@ def test_autoencoder_exercises_right_and_wrong(exercise, right, wrong, says):
     assert exercise.check(right)
     feedback = exercise.check(wrong)
     assert not feedback and says in feedback.message
+
+
+def test_numpy_answers_count():
+    import numpy as np
+
+    assert conv.conv_parameters.check(np.prod([32, 145]))
+    assert conv.output_size.check(np.float32(13.0))
+    assert autoencoders.kl_divergence.check(np.float32(0.5))
+    assert autoencoders.effective_classes.check(np.array(2.0))

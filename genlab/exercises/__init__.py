@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -85,23 +86,55 @@ class Exercise:
         return f"Exercise: {self.question}"
 
 
-def integer_problem(answer: Any, expected: int, *, unit: str = "") -> str | None:
-    """Say what is wrong with an integer answer, or ``None`` if it equals ``expected``."""
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, torch.Tensor)):
-        return f"expected a whole number, got {type(answer).__name__} {answer!r}."
+def whole_number(answer: Any) -> int | None:
+    """The answer as an ``int`` if it is one whole number (Python, NumPy or a one-element
+    tensor), else ``None``."""
+    if isinstance(answer, bool):
+        return None
     if isinstance(answer, torch.Tensor):
         if answer.numel() != 1:
-            return f"expected one number, got a tensor of shape {tuple(answer.shape)}."
+            return None
         answer = answer.item()
-    if isinstance(answer, float):
-        if not math.isfinite(answer) or answer != int(answer):
-            return f"expected a whole number, got {answer!r}."
-        answer = int(answer)
-    if answer == expected:
+    if hasattr(answer, "item") and not isinstance(answer, numbers.Number):
+        try:
+            answer = answer.item()  # NumPy scalars and 0-d arrays
+        except (TypeError, ValueError):
+            return None
+    if isinstance(answer, numbers.Integral):
+        return int(answer)
+    if isinstance(answer, numbers.Real) and math.isfinite(answer) and answer == int(answer):
+        return int(answer)
+    return None
+
+
+def real_number(answer: Any) -> float | None:
+    """The answer as a finite ``float`` if it is one number, else ``None``."""
+    if isinstance(answer, bool):
+        return None
+    if isinstance(answer, torch.Tensor):
+        answer = answer.item() if answer.numel() == 1 else None
+    elif hasattr(answer, "item") and not isinstance(answer, numbers.Number):
+        try:
+            answer = answer.item()
+        except (TypeError, ValueError):
+            return None
+    if isinstance(answer, numbers.Real) and math.isfinite(answer):
+        return float(answer)
+    return None
+
+
+def integer_problem(answer: Any, expected: int, *, unit: str = "") -> str | None:
+    """Say what is wrong with an integer answer, or ``None`` if it equals ``expected``."""
+    value = whole_number(answer)
+    if value is None:
+        if isinstance(answer, torch.Tensor) and answer.numel() != 1:
+            return f"expected one number, got a tensor of shape {tuple(answer.shape)}."
+        return f"expected a whole number, got {type(answer).__name__} {answer!r}."
+    if value == expected:
         return None
     unit = f" {unit}" if unit else ""
-    direction = "too large" if answer > expected else "too small"
-    return f"{answer}{unit} is {direction}."
+    direction = "too large" if value > expected else "too small"
+    return f"{value}{unit} is {direction}."
 
 
 def tensor_problem(answer: Any, shape: tuple[int, ...]) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from ..convolution import convolve
-from . import Exercise, as_float_tensor, integer_problem, tensor_problem
+from . import Exercise, as_float_tensor, integer_problem, tensor_problem, whole_number
 
 
 def _output_size_check(answer):
@@ -18,8 +18,9 @@ def _output_size_check(answer):
                  "halves the number of positions.",
              12: "close: count the first position too — the formula ends in + 1.",
              14: "the division by the stride rounds down: floor(25 / 2) = 12, plus 1."}
-    value = int(answer) if not isinstance(answer, torch.Tensor) else int(answer.item())
-    return f"{problem} {hints.get(value, 'Use (n + 2p - k) // s + 1.')}"
+    if whole_number(answer) is None:
+        return problem
+    return f"{problem} {hints.get(whole_number(answer), 'Use (n + 2p - k) // s + 1.')}"
 
 
 output_size = Exercise(
@@ -82,7 +83,9 @@ def _parameter_check(answer):
     problem = integer_problem(answer, 4640, unit="parameters")
     if problem is None:
         return None
-    value = int(answer) if not isinstance(answer, torch.Tensor) else int(answer.item())
+    value = whole_number(answer)
+    if value is None:
+        return problem
     hints = {4608: "you counted the weights (16·32·3·3) but not the 32 biases, one "
                    "per filter.",
              320: "each of the 32 filters sees all 16 input channels: a filter is "

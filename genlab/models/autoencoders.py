@@ -21,15 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .cnn import check_digit_batch
-
-
-def check_unit_range(x: torch.Tensor) -> None:
-    """Autoencoders compare pixels in [0, 1]; catch images in another range early."""
-    low, high = x.min().item(), x.max().item()
-    if low < -1e-3 or high > 1 + 1e-3:
-        raise ValueError(f"expected images in [0, 1], got values from {low:.3g} to "
-                         f"{high:.3g}; a GAN's output in [-1, 1] maps back with (x + 1) / 2")
+from .cnn import check_digit_batch, check_unit_range
 
 
 class Autoencoder(nn.Module):

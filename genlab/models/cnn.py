@@ -4,7 +4,7 @@
 is the article's picture: two convolution blocks (filters stamped over the image, then
 max pooling halves the canvas), then a feed-forward head that turns the features into
 ten class scores. Batch normalisation after each convolution lets it train with a high
-learning rate, which is what makes 30 seconds on a CPU enough.
+learning rate, which is what makes about 20 seconds on a CPU enough.
 
 The same network later serves as the *judge* of generated digits (``genlab.judge``):
 its 128 penultimate activations (:meth:`DigitCNN.features`) are the feature space in
@@ -37,6 +37,14 @@ def check_digit_batch(x: torch.Tensor) -> None:
     if not x.is_floating_point():
         raise TypeError(f"expected float images in [0, 1], got {x.dtype}; "
                         "divide uint8 pixels by 255")
+
+
+def check_unit_range(x: torch.Tensor) -> None:
+    """Digits here are pixels in [0, 1] (autoencoders, the judge); catch any other range."""
+    low, high = x.min().item(), x.max().item()
+    if low < -1e-3 or high > 1 + 1e-3:
+        raise ValueError(f"expected images in [0, 1], got values from {low:.3g} to "
+                         f"{high:.3g}; a GAN's output in [-1, 1] maps back with (x + 1) / 2")
 
 
 class DigitCNN(nn.Module):

@@ -1,0 +1,107 @@
+"""DCGAN-style generator and discriminator for 28x28 digits, and conditional variants.
+
+The article's picture, in code: the generator turns random numbers into an image with
+transposed convolutions (7x7 -> 14x14 -> 28x28, the same growth as the autoencoders'
+decoder); the discriminator is a small convolutional network that scores how real an
+image looks. Images live in ``[-1, 1]`` here (a ``tanh`` output), the GAN convention;
+``to_unit_range`` maps them back to the ``[0, 1]`` the judge reads.
+
+The conditional variants take a digit label too: the generator receives it as a
+learned embedding beside the noise, the discriminator as a projection term
+(Miyato & Koyama, 2018) — so "draw a 7" becomes something you can ask for.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn.utils import spectral_norm
+
+
+def to_unit_range(images: torch.Tensor) -> torch.Tensor:
+    """GAN images in [-1, 1] -> [0, 1] (for the judge and for plots)."""
+    return (images.clamp(-1, 1) + 1) / 2
+
+
+def to_signed_range(images: torch.Tensor) -> torch.Tensor:
+    """Digits in [0, 1] -> [-1, 1] (what the discriminator sees as real)."""
+    return images * 2 - 1
+
+
+class Generator(nn.Module):
+    """noise ``(N, noise_dim)`` -> images ``(N, 1, 28, 28)`` in [-1, 1]."""
+
+    def __init__(self, noise_dim: int = 64, width: int = 64, classes: int = 0):
+        super().__init__()
+        self.noise_dim, self.classes = noise_dim, classes
+        self.embed = nn.Embedding(classes, noise_dim) if classes else None
+        inputs = 2 * noise_dim if classes else noise_dim
+        self.net = nn.Sequential(
+            nn.Linear(inputs, 2 * width * 7 * 7), nn.Unflatten(1, (2 * width, 7, 7)),
+            nn.BatchNorm2d(2 * width), nn.ReLU(),
+            nn.ConvTranspose2d(2 * width, width, 4, stride=2, padding=1),  # 7 -> 14
+            nn.BatchNorm2d(width), nn.ReLU(),
+            nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1),          # 14 -> 28
+            nn.Tanh())
+
+    def check_noise(self, z: torch.Tensor) -> None:
+        if not isinstance(z, torch.Tensor) or z.ndim != 2 or z.shape[1] != self.noise_dim:
+            shape = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
+            raise ValueError(f"expected noise shaped (N, {self.noise_dim}), got {shape}")
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        self.check_noise(z)
+        if self.classes:
+            labels = check_labels(labels, len(z), self.classes)
+            z = torch.cat([z, self.embed(labels)], dim=1)
+        elif labels is not None:
+            raise ValueError("this generator is unconditional: call it without labels")
+        return self.net(z)
+
+
+class Discriminator(nn.Module):
+    """images ``(N, 1, 28, 28)`` in [-1, 1] -> one realness logit each ``(N,)``.
+
+    ``spectral=True`` wraps every layer in spectral normalisation (Miyato et al., 2018),
+    which bounds how sharply the score can change and steadies training.
+    """
+
+    def __init__(self, width: int = 64, classes: int = 0, spectral: bool = False,
+                 batch_norm: bool = True):
+        super().__init__()
+        wrap = spectral_norm if spectral else (lambda layer: layer)
+        norm = nn.BatchNorm2d(2 * width) if batch_norm and not spectral else nn.Identity()
+        self.classes = classes
+        self.features = nn.Sequential(
+            wrap(nn.Conv2d(1, width, 4, stride=2, padding=1)), nn.LeakyReLU(0.2),
+            wrap(nn.Conv2d(width, 2 * width, 4, stride=2, padding=1)), norm,
+            nn.LeakyReLU(0.2), nn.Flatten())
+        self.score = wrap(nn.Linear(2 * width * 7 * 7, 1))
+        self.embed = wrap(nn.Embedding(classes, 2 * width * 7 * 7)) if classes else None
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        if not isinstance(x, torch.Tensor) or x.ndim != 4 or x.shape[1:] != (1, 28, 28):
+            shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
+            raise ValueError(f"expected images shaped (N, 1, 28, 28), got {shape}")
+        h = self.features(x)
+        logit = self.score(h)[:, 0]
+        if self.classes:
+            labels = check_labels(labels, len(x), self.classes)
+            logit = logit + (self.embed(labels) * h).sum(1)  # projection discriminator
+        elif labels is not None:
+            raise ValueError("this discriminator is unconditional: call it without labels")
+        return logit
+
+
+def check_labels(labels: torch.Tensor | None, n: int, classes: int) -> torch.Tensor:
+    if labels is None:
+        raise ValueError(f"this model is conditional: pass labels, {n} integers in "
+                         f"0..{classes - 1}")
+    labels = torch.as_tensor(labels)
+    if labels.shape != (n,) or labels.is_floating_point():
+        raise ValueError(f"expected {n} integer labels, got {labels.dtype} shaped "
+                         f"{tuple(labels.shape)}")
+    if labels.min() < 0 or labels.max() >= classes:
+        raise ValueError(f"labels must lie in 0..{classes - 1}, got {labels.min().item()}"
+                         f"..{labels.max().item()}")
+    return labels.long()
