@@ -119,3 +119,18 @@ def test_torch_and_torchvision_fit_together():
     # not exist") — the symptom of the CPU-only torch 2.13.0 wheel beside torchvision.
     boxes = torch.tensor([[0.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, 1.0]])
     assert torchvision.ops.nms(boxes, torch.tensor([0.9, 0.8]), 0.5).tolist() == [0]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_code_cell_is_valid_python(path):
+    """Caught in seconds here, rather than minutes into nbmake and the book build."""
+    import ast
+
+    nb = json.loads(path.read_text())
+    for number, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            source = "".join(cell["source"])
+            try:
+                ast.parse(source)
+            except SyntaxError as error:
+                pytest.fail(f"{path.name}, cell {number}: {error}")
