@@ -31,12 +31,6 @@ from .cache import cache_dir
 BUNDLED_FILE = Path(__file__).parent / "data_files" / "mnist_5k.npz"
 SPLITS = ("train", "test")
 DATASETS = ("digits", "mnist", "fashion-mnist")
-CLASS_NAMES = {
-    "digits": [str(d) for d in range(10)],
-    "mnist": [str(d) for d in range(10)],
-    "fashion-mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
-}
 
 
 class DataError(RuntimeError):

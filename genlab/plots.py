@@ -1,4 +1,4 @@
-"""Figures every chapter uses: a grid of images, a row of images with titles."""
+"""Figures the chapters share: image grids, feature maps, filters, a confusion matrix."""
 
 from __future__ import annotations
 
@@ -45,23 +45,6 @@ def show_images(images, nrow: int = 10, *, value_range: tuple[float, float] = (0
     if title:
         ax.set_title(title)
     return ax
-
-
-def show_row(images, titles: Sequence[str] | None = None, *, cmap: str = "gray",
-             size: float = 1.6, vmin: float | None = None,
-             vmax: float | None = None) -> plt.Figure:
-    """Show images side by side, each with its own title and colour scale."""
-    images = _as_image_batch(images)
-    fig, axes = plt.subplots(1, len(images), figsize=(size * len(images), size + 0.3),
-                             squeeze=False)
-    for i, ax in enumerate(axes[0]):
-        ax.imshow(images[i].permute(1, 2, 0).squeeze(-1).numpy(), cmap=cmap,
-                  vmin=vmin, vmax=vmax, interpolation="nearest")
-        ax.set_axis_off()
-        if titles is not None:
-            ax.set_title(titles[i], fontsize=9)
-    fig.tight_layout()
-    return fig
 
 
 def show_feature_maps(maps: Sequence[tuple[str, torch.Tensor]], image: torch.Tensor,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from genlab.plots import show_images, show_row
+from genlab.plots import show_images
 from genlab.runtime import pick_device, seed_everything
 from genlab.widgets import figure_png, image_player
 
@@ -65,12 +65,6 @@ def test_show_images_bad_shape(bad):
 def test_show_images_bad_range():
     with pytest.raises(ValueError, match="low < high"):
         show_images(torch.rand(1, 1, 4, 4), value_range=(1, 0))
-
-
-def test_show_row_titles():
-    fig = show_row(torch.rand(3, 28, 28), titles=["a", "b", "c"])
-    assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c"]
-    plt.close("all")
 
 
 def _png(color):
