@@ -21,26 +21,34 @@ def _as_image_batch(images) -> torch.Tensor:
     return images
 
 
-def show_images(images, nrow: int = 10, *, value_range: tuple[float, float] = (0.0, 1.0),
-                title: str | None = None, ax: plt.Axes | None = None,
-                scale: float = 0.5) -> plt.Axes:
-    """Show a batch of images as one grid (``torchvision.utils.make_grid``).
-
-    ``value_range`` is the range the images are in (``(-1, 1)`` for a GAN's output);
-    values outside it are clipped. ``scale`` is inches per image in the grid.
-    """
+def image_grid(images, nrow: int = 10, *,
+               value_range: tuple[float, float] = (0.0, 1.0)) -> "numpy.ndarray":
+    """A batch of images as one grid picture ``(H, W, 3)`` in [0, 1], white between
+    images (``torchvision.utils.make_grid``); values outside ``value_range`` clipped."""
     images = _as_image_batch(images)
     low, high = value_range
     if not high > low:
         raise ValueError(f"value_range must be (low, high) with low < high, got {value_range}")
     grid = make_grid(((images - low) / (high - low)).clamp(0, 1), nrow=nrow,
                      padding=2, pad_value=1.0)
+    return grid.permute(1, 2, 0).numpy()
+
+
+def show_images(images, nrow: int = 10, *, value_range: tuple[float, float] = (0.0, 1.0),
+                title: str | None = None, ax: plt.Axes | None = None,
+                scale: float = 0.5) -> plt.Axes:
+    """Show a batch of images as one grid (see :func:`image_grid`).
+
+    ``value_range`` is the range the images are in (``(-1, 1)`` for a GAN's output);
+    values outside it are clipped. ``scale`` is inches per image in the grid.
+    """
+    images = _as_image_batch(images)
+    grid = image_grid(images, nrow, value_range=value_range)
     if ax is None:
         rows = -(-len(images) // nrow)
         _, ax = plt.subplots(figsize=(scale * min(nrow, len(images)) + 0.2,
                                       scale * rows + (0.4 if title else 0.2)))
-    ax.imshow(grid.permute(1, 2, 0).numpy(), cmap="gray", vmin=0, vmax=1,
-              interpolation="nearest")
+    ax.imshow(grid, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     ax.set_axis_off()
     if title:
         ax.set_title(title)

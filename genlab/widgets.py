@@ -158,11 +158,12 @@ def digit_png(image: "torch.Tensor", scale: int = 5) -> bytes:
     return buffer.getvalue()
 
 
-def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float],
-                y_values: Sequence[float], *, x_label: str = "z₁",
+def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float | str],
+                y_values: Sequence[float | str], *, x_label: str = "z₁",
                 y_label: str = "z₂") -> widgets.VBox:
     """Two sliders over a precomputed grid of images, ``frames[i][j]`` at
-    ``(x_values[i], y_values[j])`` — the kernel-free twin of a 2-D explorer.
+    ``(x_values[i], y_values[j])`` — the kernel-free twin of a 2-D explorer. Values
+    are shown as signed numbers, or as they are if given as strings (``"digit 7"``).
 
     The x slider is ``jslink``ed to an outer ``Stack`` (one page per x); the y slider is
     ``jslink``ed to the inner ``Stack`` of every page, so both stay in step in the
@@ -170,10 +171,13 @@ def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float],
     """
     if len(frames) != len(x_values) or any(len(col) != len(y_values) for col in frames):
         raise ValueError(f"frames must be a {len(x_values)} x {len(y_values)} grid")
-    x_slider = widgets.SelectionSlider(options=[(f"{x:+.2f}", i) for i, x in
+    def caption(value) -> str:
+        return value if isinstance(value, str) else f"{value:+.2f}"
+
+    x_slider = widgets.SelectionSlider(options=[(caption(x), i) for i, x in
                                                 enumerate(x_values)],
                                        value=len(x_values) // 2, description=x_label)
-    y_slider = widgets.SelectionSlider(options=[(f"{y:+.2f}", j) for j, y in
+    y_slider = widgets.SelectionSlider(options=[(caption(y), j) for j, y in
                                                 enumerate(y_values)],
                                        value=len(y_values) // 2, description=y_label)
     inner = [widgets.Stack([widgets.Image(value=bytes(f), format="png") for f in column],
@@ -243,4 +247,76 @@ def interpolation_widget(model, z_start: "torch.Tensor", z_end: "torch.Tensor", 
     redraw()
     box = widgets.VBox([slider, picture])
     box.slider, box.picture = slider, picture
+    return box
+
+
+def choice_grid(frames: dict[tuple, bytes], choices: dict[str, Sequence[str]]
+                ) -> widgets.VBox:
+    """One dropdown per knob over images precomputed for every combination of choices.
+
+    ``choices`` names each knob and its options, in order; ``frames[(a, b, ...)]`` is
+    the PNG for option ``a`` of the first knob, ``b`` of the second, and so on. The
+    images sit in nested ``Stack``s, one level per knob, and each dropdown is
+    ``jslink``ed to every stack of its level — so the controls work in the rendered
+    book, with no kernel, as in Jupyter. The kernel-free twin of a knob panel.
+    """
+    names = list(choices)
+    if not names:
+        raise ValueError("choice_grid needs at least one knob")
+    expected = [()]
+    for name in names:
+        expected = [key + (option,) for key in expected for option in choices[name]]
+    missing = [key for key in expected if key not in frames]
+    if missing:
+        raise ValueError(f"no frame for {missing[0]} (and {len(missing) - 1} more)")
+    levels: list[list[widgets.Stack]] = [[] for _ in names]
+
+    def build(prefix: tuple, depth: int) -> widgets.Widget:
+        if depth == len(names):
+            return widgets.Image(value=bytes(frames[prefix]), format="png")
+        stack = widgets.Stack([build(prefix + (option,), depth + 1)
+                               for option in choices[names[depth]]], selected_index=0)
+        levels[depth].append(stack)
+        return stack
+
+    top = build((), 0)
+    dropdowns = [widgets.Dropdown(options=list(choices[name]), index=0, description=name,
+                                  style={"description_width": "initial"})
+                 for name in names]
+    links = [widgets.jslink((dropdown, "index"), (stack, "selected_index"))
+             for dropdown, level in zip(dropdowns, levels) for stack in level]
+    box = widgets.VBox([widgets.HBox(dropdowns, layout=widgets.Layout(flex_flow="row wrap")),
+                        top])
+    box.controls, box.stack, box.links = dropdowns, top, links
+    return box
+
+
+def conditional_explorer(generator, *, seed: int = 0, scale: int = 5) -> widgets.VBox:
+    """Live: choose a digit and move along a direction in the noise; a conditional
+    generator draws it at once. A row of eight draws for the chosen digit shows what
+    the noise still decides once the label is fixed (style: slant, thickness)."""
+    import torch
+
+    if not getattr(generator, "classes", 0):
+        raise ValueError("conditional_explorer needs a conditional generator (classes > 0)")
+    rng = torch.Generator().manual_seed(seed)
+    base = torch.randn(8, generator.noise_dim, generator=rng)
+    direction = torch.randn(generator.noise_dim, generator=rng)
+    digit = widgets.Dropdown(options=list(range(generator.classes)), value=0,
+                             description="digit")
+    sweep = widgets.FloatSlider(value=0.0, min=-2.5, max=2.5, step=0.25,
+                                description="noise walk")
+    picture = widgets.Image(format="png")
+
+    def redraw(*_):
+        z = base + sweep.value * direction
+        labels = torch.full((len(z),), digit.value, dtype=torch.long)
+        row = generator.eval().decode(z, labels)
+        picture.value = digit_png(torch.cat(list(row), dim=-1), scale)
+
+    digit.observe(redraw, names="value")
+    sweep.observe(redraw, names="value")
+    redraw()
+    box = widgets.VBox([widgets.HBox([digit, sweep]), picture])
+    box.controls, box.picture = (digit, sweep), picture
     return box

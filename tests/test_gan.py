@@ -3,10 +3,11 @@
 import pytest
 import torch
 
-from genlab.adversarial import (TrainingDiverged, discriminator_loss, generator_loss,
-                                train_gan)
+from genlab.adversarial import (AveragedGenerator, TrainingDiverged, discriminator_loss,
+                                generator_loss, shift_images, train_gan)
 from genlab.data import load_digits
-from genlab.models.gan import Discriminator, Generator, to_signed_range, to_unit_range
+from genlab.models.gan import (BatchSpread, Discriminator, Generator, to_signed_range,
+                               to_unit_range)
 
 
 @pytest.mark.parametrize("classes", [0, 10])
@@ -100,5 +101,79 @@ def test_train_gan_bad_input():
         train_gan(g, d, images[:64] * 2 - 1, steps=1, progress=False)
     with pytest.raises(ValueError, match="unknown generator loss"):
         train_gan(g, d, images[:64], loss="hinge", progress=False)
-    with pytest.raises(ValueError, match="positive integers"):
+    with pytest.raises(ValueError, match="positive integer"):
         train_gan(g, d, images[:64], steps=0, progress=False)
+    with pytest.raises(ValueError, match="never ends"):
+        train_gan(g, d, images[:64], steps=None, progress=False)
+    with pytest.raises(ValueError, match=r"shaped \(N, 1, 28, 28\)"):
+        train_gan(g, d, images[:64, 0], steps=1, progress=False)
+    with pytest.raises(ValueError, match="labels exactly when"):
+        train_gan(g, d, images[:64], torch.zeros(64, dtype=torch.long), steps=1,
+                  progress=False)
+
+
+def test_train_gan_stops_at_the_time_budget():
+    images, _ = load_digits("train")
+    torch.manual_seed(0)
+    history = train_gan(Generator(16, 8), Discriminator(8), images[:256], steps=None,
+                        seconds=0.5, batch_size=32, progress=False)
+    assert 1 <= len(history.d_loss) and history.seconds[-1] >= 0.5
+    assert history.seconds == sorted(history.seconds)
+    assert all(v > 0 for v in history.g_grad)
+
+
+def test_shift_images_moves_whole_pixels_and_fills_background():
+    image = -torch.ones(1, 1, 28, 28)
+    image[0, 0, 10, 12] = 1.0
+    shifted = shift_images(image.repeat(200, 1, 1, 1), 2, torch.Generator().manual_seed(0))
+    assert shifted.shape == (200, 1, 28, 28)
+    spots = [tuple(torch.nonzero(s[0] == 1)[0].tolist()) for s in shifted]
+    assert {(r - 10, c - 12) for r, c in spots} == {(dy, dx) for dy in range(-2, 3)
+                                                    for dx in range(-2, 3)}
+    assert (shifted == -1).sum() == 200 * (28 * 28 - 1)  # nothing else appears
+
+
+def test_shift_images_passes_gradients():
+    x = torch.zeros(4, 1, 28, 28, requires_grad=True)
+    shift_images(x, 1, torch.Generator().manual_seed(0)).sum().backward()
+    assert x.grad is not None and x.grad.sum() > 0
+
+
+def test_averaged_generator_follows_the_weights_slowly():
+    g = Generator(16, 8)
+    average = AveragedGenerator(g, decay=0.9)
+    start = [p.clone() for p in average.model.parameters()]
+    with torch.no_grad():
+        for p in g.parameters():
+            p.add_(1.0)
+    for step in range(1, 200):
+        average(step, {})
+    for old, new, current in zip(start, average.model.parameters(), g.parameters()):
+        assert torch.allclose(new, current, atol=1e-3)  # caught up after many steps
+    g2 = Generator(16, 8)
+    slow = AveragedGenerator(g2, decay=0.99)
+    before = [p.clone() for p in slow.model.parameters()]
+    with torch.no_grad():
+        for p in g2.parameters():
+            p.add_(1.0)
+    slow(1000, {})  # one late step moves the average by 1 % of the gap
+    moved = [(new - old).mean().item() for old, new in zip(before, slow.model.parameters())]
+    assert all(abs(m - 0.01) < 1e-4 for m in moved)
+    with pytest.raises(ValueError, match="decay"):
+        AveragedGenerator(g, decay=1.0)
+
+
+def test_batch_spread_sees_a_collapsed_batch():
+    varied, same = torch.randn(8, 3, 7, 7), torch.randn(1, 3, 7, 7).repeat(8, 1, 1, 1)
+    assert BatchSpread()(varied)[:, -1].mean() > 0.5
+    assert BatchSpread()(same)[:, -1].abs().max() < 1e-6
+    d = Discriminator(8, batch_spread=True)
+    assert d(torch.rand(5, 1, 28, 28) * 2 - 1).shape == (5,)
+
+
+def test_generator_decode_and_sample_are_unit_range_and_seeded():
+    g = Generator(16, 8, classes=10).train()
+    a = g.sample(6, torch.Generator().manual_seed(3), labels=torch.arange(6))
+    b = g.sample(6, torch.Generator().manual_seed(3), labels=torch.arange(6))
+    assert torch.equal(a, b) and a.min() >= 0 and a.max() <= 1 and g.training
+    assert g.latent_dim == 16

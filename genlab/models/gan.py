@@ -58,26 +58,64 @@ class Generator(nn.Module):
             raise ValueError("this generator is unconditional: call it without labels")
         return self.net(z)
 
+    @property
+    def latent_dim(self) -> int:
+        """The noise size, under the name the autoencoders' latent widgets read."""
+        return self.noise_dim
+
+    @torch.no_grad()
+    def decode(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """Digits in [0, 1] for noise ``z`` — the generator used alone, like the
+        decoder of :mod:`genlab.models.autoencoders` (and its widgets)."""
+        return to_unit_range(self(z, labels))
+
+    @torch.no_grad()
+    def sample(self, n: int, generator: torch.Generator | None = None,
+               labels: torch.Tensor | None = None) -> torch.Tensor:
+        """``n`` new digits in [0, 1] from fresh noise (seeded by ``generator``)."""
+        was_training = self.training
+        self.eval()
+        digits = self.decode(torch.randn(n, self.noise_dim, generator=generator), labels)
+        self.train(was_training)
+        return digits
+
+
+class BatchSpread(nn.Module):
+    """Appends one channel: how much the batch varies, averaged over everything.
+
+    A generator that draws the same digit over and over makes batches with little
+    spread; with this channel the discriminator can see that and punish it, which
+    pushes the generator to cover every digit ("minibatch standard deviation",
+    Karras et al., 2018).
+    """
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        spread = x.std(dim=0, unbiased=False).mean() if len(x) > 1 else x.new_zeros(())
+        return torch.cat([x, spread.expand(len(x), 1, *x.shape[2:])], dim=1)
+
 
 class Discriminator(nn.Module):
     """images ``(N, 1, 28, 28)`` in [-1, 1] -> one realness logit each ``(N,)``.
 
     ``spectral=True`` wraps every layer in spectral normalisation (Miyato et al., 2018),
     which bounds how sharply the score can change and steadies training.
+    ``batch_spread=True`` lets it see how varied a batch is (:class:`BatchSpread`).
     """
 
     def __init__(self, width: int = 64, classes: int = 0, spectral: bool = False,
-                 batch_norm: bool = True):
+                 batch_norm: bool = True, batch_spread: bool = False):
         super().__init__()
         wrap = spectral_norm if spectral else (lambda layer: layer)
         norm = nn.BatchNorm2d(2 * width) if batch_norm and not spectral else nn.Identity()
         self.classes = classes
+        channels = 2 * width + batch_spread
         self.features = nn.Sequential(
             wrap(nn.Conv2d(1, width, 4, stride=2, padding=1)), nn.LeakyReLU(0.2),
             wrap(nn.Conv2d(width, 2 * width, 4, stride=2, padding=1)), norm,
-            nn.LeakyReLU(0.2), nn.Flatten())
-        self.score = wrap(nn.Linear(2 * width * 7 * 7, 1))
-        self.embed = wrap(nn.Embedding(classes, 2 * width * 7 * 7)) if classes else None
+            nn.LeakyReLU(0.2), BatchSpread() if batch_spread else nn.Identity(),
+            nn.Flatten())
+        self.score = wrap(nn.Linear(channels * 7 * 7, 1))
+        self.embed = wrap(nn.Embedding(classes, channels * 7 * 7)) if classes else None
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         if not isinstance(x, torch.Tensor) or x.ndim != 4 or x.shape[1:] != (1, 28, 28):

@@ -1,0 +1,215 @@
+"""Watching a GAN train: a live dashboard in Jupyter and Colab, and a record for the book.
+
+:class:`Dashboard` is a hook for :func:`genlab.adversarial.train_gan`. After every step
+it keeps the losses and the discriminator's mean verdicts, D(x) on real digits and
+D(G(z)) on fakes. Every ``every`` steps it also draws digits from the same fixed noise
+(so the frames of the animation differ only because the generator changed) and asks the
+judge how good they are: mean confidence, effective number of classes, and — if real
+digits are given — the Fréchet distance to them.
+
+* In Jupyter and Colab, ``display(dashboard)`` shows one picture that redraws itself as
+  training runs (an ``ipywidgets.Image``).
+* Afterwards :meth:`Dashboard.figure` draws the same panels as a plain figure, and
+  :meth:`Dashboard.animation` the fixed-noise samples over training as an animation
+  that plays in the rendered book, where no kernel runs.
+* ``live=False`` skips the drawing: the same records, for experiments that only need
+  the numbers (the instability chapter runs a dozen of them).
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import torch
+from matplotlib import animation
+from torch import nn
+
+from .metrics import effective_classes, frechet_distance, judge_features, mean_confidence
+from .models.gan import to_unit_range
+from .plots import image_grid
+
+CURVES = ("d_loss", "g_loss", "d_real", "d_fake")
+
+
+class Dashboard:
+    """A ``train_gan`` hook that records, measures and (optionally) shows training.
+
+    ``generator`` is the model to draw from (pass an averaged copy to watch that);
+    ``judge`` the digit classifier of :func:`genlab.judge.load_judge`; ``noise`` the
+    fixed noise ``(n, noise_dim)`` of the sample grid and the measurements (and
+    ``labels`` with it, for a conditional generator); ``real`` real digits in [0, 1]
+    for the Fréchet distance.
+    """
+
+    def __init__(self, generator: nn.Module, judge: nn.Module | None = None, *,
+                 noise: torch.Tensor | None = None, labels: torch.Tensor | None = None,
+                 real: torch.Tensor | None = None, every: int = 100, grid: int = 64,
+                 live: bool = True, title: str = "GAN training"):
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"every must be a positive integer, got {every!r}")
+        if noise is None:
+            noise = torch.randn(500, generator.noise_dim,
+                                generator=torch.Generator().manual_seed(1234))
+        generator.check_noise(noise)
+        if getattr(generator, "classes", 0) and labels is None:
+            labels = torch.arange(len(noise)) % generator.classes
+        self.generator, self.judge, self.noise, self.labels = generator, judge, noise, labels
+        self.every, self.grid, self.live, self.title = every, min(grid, len(noise)), live, title
+        self.real_features = judge_features(judge, real)[0] if (
+            judge is not None and real is not None) else None
+        self.steps: list[int] = []
+        self.curves: dict[str, list[float]] = {name: [] for name in CURVES}
+        self.checkpoints: list[int] = []
+        self.metrics: dict[str, list[float]] = {}
+        self.class_shares: list[list[float]] = []
+        self.frames: list[torch.Tensor] = []
+        self.image = None
+        if live:
+            import ipywidgets as widgets
+            self.image = widgets.Image(format="png",
+                                       layout=widgets.Layout(max_width="100%"))
+
+    # -- the hook ------------------------------------------------------------------------
+    def __call__(self, step: int, logs: dict[str, float]) -> None:
+        self.steps.append(step)
+        for name in CURVES:
+            self.curves[name].append(logs[name])
+        if step == 1 or step % self.every == 0:
+            self.checkpoint(step)
+
+    @torch.no_grad()
+    def samples(self) -> torch.Tensor:
+        """The generator's digits for the fixed noise, in [0, 1]."""
+        was_training = self.generator.training
+        self.generator.eval()
+        if self.labels is not None:
+            fake = self.generator(self.noise, self.labels)
+        else:
+            fake = self.generator(self.noise)
+        self.generator.train(was_training)
+        return to_unit_range(fake)
+
+    def checkpoint(self, step: int) -> None:
+        """Draw the fixed-noise samples, measure them, and redraw the live picture."""
+        fake = self.samples()
+        self.checkpoints.append(step)
+        self.frames.append(fake[:self.grid].clone())
+        if self.judge is not None:
+            features, probs = judge_features(self.judge, fake)
+            counts = torch.bincount(probs.argmax(1), minlength=probs.shape[1])
+            self.class_shares.append((counts / len(probs)).tolist())
+            measured = {"confidence": mean_confidence(probs),
+                        "effective classes": effective_classes(probs)}
+            if self.real_features is not None:
+                measured["Fréchet distance"] = frechet_distance(self.real_features,
+                                                                features)
+            for name, value in measured.items():
+                self.metrics.setdefault(name, []).append(value)
+        if self.image is not None:
+            self.image.value = figure_bytes(self.figure())
+
+    def class_figure(self, ax: plt.Axes | None = None) -> plt.Axes:
+        """Which digits the judge sees in the samples, checkpoint by checkpoint: ten
+        even bands for a healthy generator, one band for a collapsed one, bands that
+        swap places for one that oscillates."""
+        if not self.class_shares:
+            raise ValueError("no judge, or nothing recorded yet: nothing to show")
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5, 2.6))
+        shares = torch.tensor(self.class_shares).T.numpy()
+        ax.stackplot(self.checkpoints, shares, labels=[str(d) for d in range(len(shares))],
+                     colors=plt.cm.tab10.colors)
+        ax.set(xlabel="step", ylabel="share of samples", ylim=(0, 1),
+               xlim=(self.checkpoints[0], self.checkpoints[-1]))
+        ax.legend(title="digit", fontsize=7, ncol=2, loc="upper left",
+                  bbox_to_anchor=(1.01, 1))
+        return ax
+
+    def final(self) -> dict[str, float]:
+        """The last measurements (after the last checkpoint)."""
+        return {name: values[-1] for name, values in self.metrics.items()}
+
+    # -- showing it ----------------------------------------------------------------------
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        if self.image is None:
+            display(self.figure())
+            return
+        if not self.image.value:
+            self.image.value = figure_bytes(self.figure())
+        display(self.image)
+
+    def figure(self) -> plt.Figure:
+        """Losses, D's verdicts, the judge's measurements and the latest samples."""
+        panels = 3 + bool(self.metrics)
+        fig, axes = plt.subplots(1, panels, figsize=(3.6 * panels, 3.3))
+        smooth = max(1, len(self.steps) // 60)
+        for name, label in [("d_loss", "discriminator"), ("g_loss", "generator")]:
+            axes[0].plot(*_smoothed(self.steps, self.curves[name], smooth), label=label)
+        axes[0].set(title="losses", xlabel="step")
+        for name, label in [("d_real", "D(x), real"), ("d_fake", "D(G(z)), fake")]:
+            axes[1].plot(*_smoothed(self.steps, self.curves[name], smooth), label=label)
+        axes[1].axhline(0.5, color="grey", lw=0.8, ls=":")
+        axes[1].set(title="discriminator's verdicts", xlabel="step", ylim=(0, 1))
+        for ax in axes[:2]:
+            ax.legend(fontsize=8)
+            ax.grid(alpha=0.3)
+        if self.metrics:
+            ax = axes[2]
+            ax.plot(self.checkpoints, self.metrics["effective classes"], "o-", ms=3,
+                    color="C2", label="effective classes")
+            ax.set(title="the judge's verdict", xlabel="step", ylim=(0, 10.5))
+            ax.set_ylabel("effective classes", color="C2")
+            twin = ax.twinx()
+            twin.plot(self.checkpoints, self.metrics["confidence"], "s-", ms=3,
+                      color="C3", label="confidence")
+            twin.set_ylim(0, 1.05)
+            twin.set_ylabel("confidence", color="C3")
+            ax.grid(alpha=0.3)
+        sample_ax = axes[-1]
+        if self.frames:
+            sample_ax.imshow(image_grid(self.frames[-1], nrow=8), interpolation="nearest")
+            sample_ax.set_title(f"fixed noise, step {self.checkpoints[-1]}")
+        sample_ax.axis("off")
+        fig.suptitle(self.title)
+        fig.tight_layout()
+        return fig
+
+    def animation(self, interval: int = 250) -> "IPython.display.HTML":
+        """The fixed-noise samples at every checkpoint, as an animation that plays in a
+        plain web page (``to_jshtml``: the frames are embedded, no kernel needed)."""
+        from IPython.display import HTML
+
+        if not self.frames:
+            raise ValueError("nothing recorded yet: train with this dashboard as a hook")
+        fig, ax = plt.subplots(figsize=(3.6, 3.9))
+        ax.axis("off")
+        picture = ax.imshow(image_grid(self.frames[0], nrow=8),
+                             interpolation="nearest")
+        caption = ax.set_title("")
+
+        def show(i):
+            picture.set_data(image_grid(self.frames[i], nrow=8))
+            caption.set_text(f"step {self.checkpoints[i]}")
+            return picture, caption
+
+        movie = animation.FuncAnimation(fig, show, frames=len(self.frames),
+                                        interval=interval)
+        html = movie.to_jshtml(default_mode="once")
+        plt.close(fig)
+        return HTML(html)
+
+
+def _smoothed(steps: list[int], values: list[float], window: int):
+    """Means over consecutive windows: per-step GAN losses are too noisy to read."""
+    if window == 1:
+        return steps, values
+    n = len(values) // window * window
+    means = torch.tensor(values[:n]).view(-1, window).mean(1)
+    return steps[window - 1:n:window], means.tolist()
+
+
+def figure_bytes(fig: plt.Figure) -> bytes:
+    from .widgets import figure_png
+
+    return figure_png(fig, dpi=72)

@@ -1,0 +1,202 @@
+"""Small, seeded GAN experiments: a configuration in, curves and the judge's verdict out.
+
+The instability chapter runs a dozen short trainings that differ in one knob each — a
+loss, a learning rate, a remedy — and compares what they did. :func:`run_gan` is one
+such training: it builds a generator and a discriminator from a :class:`GanConfig`,
+trains them with :func:`genlab.adversarial.train_gan` under a :class:`Dashboard` that
+measures the samples every few dozen steps, and returns a :class:`Run` holding all of
+it. Every run is seeded, so the chapter's figures are the same on every machine with
+the same number of threads.
+
+:func:`knob_panel` puts the knobs on controls (live, in Jupyter and Colab);
+:func:`knob_gallery` shows runs precomputed over a grid of knob settings behind the same
+controls, for the rendered book.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+import matplotlib.pyplot as plt
+import torch
+
+from .adversarial import AveragedGenerator, train_gan
+from .dashboard import Dashboard
+from .models.gan import Discriminator, Generator
+from .plots import image_grid
+from .training import History
+
+
+@dataclass(frozen=True)
+class GanConfig:
+    """Everything that defines one GAN training run (see ``train_gan`` for the knobs)."""
+
+    steps: int = 400
+    width: int = 32
+    noise_dim: int = 64
+    batch_size: int = 64
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.999)
+    d_steps: int = 1
+    loss: str = "non-saturating"
+    real_target: float = 1.0
+    spectral: bool = False
+    augment: int = 0
+    average: float | None = None
+    seed: int = 0
+
+    def changed(self, **knobs) -> "GanConfig":
+        """A copy with some knobs changed: ``config.changed(lr_d=1e-3)``."""
+        unknown = set(knobs) - set(asdict(self))
+        if unknown:
+            raise ValueError(f"unknown knob(s) {sorted(unknown)}: use {sorted(asdict(self))}")
+        return replace(self, **knobs)
+
+
+@dataclass
+class Run:
+    """One finished training: its configuration, per-step history, measurements."""
+
+    config: GanConfig
+    history: History
+    dashboard: Dashboard
+    generator: Generator
+    samples: torch.Tensor = field(repr=False)
+
+    @property
+    def final(self) -> dict[str, float]:
+        """The judge's last measurements: confidence, effective classes, Fréchet."""
+        return self.dashboard.final()
+
+    def figure(self, title: str | None = None) -> plt.Figure:
+        """The run's dashboard as a figure."""
+        self.dashboard.title = title or self.dashboard.title
+        return self.dashboard.figure()
+
+
+def build_models(config: GanConfig) -> tuple[Generator, Discriminator]:
+    """A seeded generator and discriminator for ``config``."""
+    torch.manual_seed(config.seed)
+    return (Generator(config.noise_dim, config.width),
+            Discriminator(config.width, spectral=config.spectral))
+
+
+def run_gan(config: GanConfig, images: torch.Tensor, judge, real: torch.Tensor, *,
+            every: int = 25, live: bool = False, title: str = "",
+            progress: bool = True) -> Run:
+    """Train a GAN by ``config`` on ``images``; measure it every ``every`` steps
+    against ``real`` digits with ``judge``; return the :class:`Run`."""
+    generator, discriminator = build_models(config)
+    hooks = []
+    watched = generator
+    if config.average:
+        averaged = AveragedGenerator(generator, config.average)
+        hooks.append(averaged)
+        watched = averaged.model
+    dashboard = Dashboard(watched, judge, real=real, every=every, live=live,
+                          title=title or describe(config))
+    hooks.append(dashboard)
+    history = train_gan(generator, discriminator, images, steps=config.steps,
+                        batch_size=config.batch_size, lr_g=config.lr_g, lr_d=config.lr_d,
+                        betas=config.betas, d_steps=config.d_steps, loss=config.loss,
+                        real_target=config.real_target, augment=config.augment,
+                        seed=config.seed, hooks=hooks, progress=progress)
+    if config.steps % every:
+        dashboard.checkpoint(config.steps)
+    return Run(config, history, dashboard, watched, dashboard.frames[-1])
+
+
+def describe(config: GanConfig, baseline: GanConfig | None = None) -> str:
+    """The knobs where ``config`` differs from ``baseline`` (default: ``GanConfig()``)."""
+    baseline = baseline or GanConfig()
+    different = {k: v for k, v in asdict(config).items() if asdict(baseline)[k] != v}
+    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                     for k, v in different.items()) or "baseline"
+
+
+def compare(runs: dict[str, Run], metric: str = "effective classes") -> plt.Figure:
+    """One metric over training for several runs, plus their final samples."""
+    fig, axes = plt.subplots(1, 1 + len(runs), figsize=(4 + 2.2 * len(runs), 2.8),
+                             gridspec_kw={"width_ratios": [2.2] + [1] * len(runs)})
+    for i, (name, run) in enumerate(runs.items()):
+        axes[0].plot(run.dashboard.checkpoints, run.dashboard.metrics[metric], "o-",
+                     ms=3, label=name, color=f"C{i}")
+        axes[i + 1].imshow(image_grid(run.samples[:36], nrow=6), interpolation="nearest")
+        axes[i + 1].set_title(name, fontsize=9, color=f"C{i}")
+        axes[i + 1].axis("off")
+    axes[0].set(xlabel="step", title=metric)
+    axes[0].grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+LEARNING_RATES = (5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3)
+
+
+def knob_panel(images: torch.Tensor, judge, real: torch.Tensor,
+               base: GanConfig = GanConfig()) -> "ipywidgets.VBox":
+    """Live: set the knobs, press *train*, watch a short run's dashboard (Jupyter and
+    Colab; it needs a kernel). Knobs: both learning rates, discriminator steps per
+    generator step, the number of steps, and three remedies on or off."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    def rate(description, value):
+        return widgets.SelectionSlider(options=[(f"{r:g}", r) for r in LEARNING_RATES],
+                                       value=value, description=description)
+
+    lr_g, lr_d = rate("G learning rate", base.lr_g), rate("D learning rate", base.lr_d)
+    d_steps = widgets.IntSlider(value=base.d_steps, min=1, max=5,
+                                description="D steps per G step")
+    steps = widgets.IntSlider(value=base.steps, min=100, max=1500, step=100,
+                              description="G steps")
+    non_saturating = widgets.Checkbox(value=base.loss == "non-saturating",
+                                      description="non-saturating loss")
+    smoothing = widgets.Checkbox(value=base.real_target < 1, description="label smoothing")
+    spectral = widgets.Checkbox(value=base.spectral, description="spectral norm")
+    button = widgets.Button(description="train", button_style="primary", icon="play")
+    output = widgets.Output()
+    for control in (lr_g, lr_d, d_steps, steps):
+        control.style.description_width = "130px"
+
+    def train(_):
+        config = base.changed(lr_g=lr_g.value, lr_d=lr_d.value, d_steps=d_steps.value,
+                              steps=steps.value,
+                              loss="non-saturating" if non_saturating.value else "saturating",
+                              real_target=0.9 if smoothing.value else 1.0,
+                              spectral=spectral.value)
+        button.disabled = True
+        output.clear_output()
+        try:
+            with output:
+                run = run_gan(config, images, judge, real, every=max(10, config.steps // 20),
+                              live=True, title=describe(config))
+                output.clear_output(wait=True)
+                display(run.dashboard)
+                print("final: " + ", ".join(f"{k} {v:.2f}" for k, v in run.final.items()))
+        except Exception as error:  # a diverged run is a result worth showing
+            with output:
+                print(f"{type(error).__name__}: {error}")
+        finally:
+            button.disabled = False
+
+    button.on_click(train)
+    knobs = widgets.VBox([lr_g, lr_d, d_steps, steps,
+                          widgets.HBox([non_saturating, smoothing, spectral]), button])
+    box = widgets.VBox([knobs, output])
+    box.button, box.output = button, output
+    return box
+
+
+def knob_gallery(runs: dict[tuple, Run], choices: dict[str, list[str]]
+                 ) -> "ipywidgets.VBox":
+    """The kernel-free twin of :func:`knob_panel`: the dashboards of runs precomputed
+    for every combination of ``choices`` (``runs[(a, b, ...)]``), behind one dropdown
+    per knob."""
+    from .dashboard import figure_bytes
+    from .widgets import choice_grid
+
+    frames = {key: figure_bytes(run.figure()) for key, run in runs.items()}
+    return choice_grid(frames, choices)
