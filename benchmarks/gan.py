@@ -7,8 +7,8 @@ the judge against the 1,000 held-out test digits, beside the real-versus-real ba
 
 * genlab: ``genlab.pretrained.RECIPES[GAN_NAME]`` — the generator and discriminator
   of ``genlab.models.gan`` (width 32, the discriminator sees the batch's spread),
-  non-saturating loss, Adam with the generator 4x faster than the discriminator, a
-  cool-down of the learning rates, the running average of the generator's weights.
+  non-saturating loss, Adam (beta1 0) with the generator 4x faster than the
+  discriminator, and a cool-down of both learning rates over the last quarter.
   Its step count is capped by the budget, and the cool-down follows whichever ends
   first.
 * reference: the recipe of the PyTorch DCGAN tutorial (nz 100, ngf = ndf = 64, batch

@@ -104,7 +104,8 @@ class AveragedGenerator:
 
     @torch.no_grad()
     def __call__(self, step: int, logs: dict[str, float]) -> None:
-        decay = min(self.decay, (1 + step) / (10 + step))  # warm up: early steps count fully
+        # Early on, a plain mean of the weights so far; later, the exponential average.
+        decay = min(self.decay, step / (step + 1))
         for average, current in zip(self.model.parameters(), self.generator.parameters()):
             average.lerp_(current, 1 - decay)
         for average, current in zip(self.model.buffers(), self.generator.buffers()):
@@ -115,15 +116,18 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
               labels: torch.Tensor | None = None, *, steps: int | None = 1000,
               seconds: float | None = None, batch_size: int = 64, lr_g: float = 2e-4,
               lr_d: float = 2e-4, betas: tuple[float, float] = (0.5, 0.999),
-              d_steps: int = 1, loss: str = "non-saturating", real_target: float = 1.0,
-              augment: int = 0, cooldown: float = 0.0, seed: int = 0,
+              d_steps: int = 1, g_steps: int = 1, loss: str = "non-saturating",
+              real_target: float = 1.0, augment: int = 0, cooldown: float = 0.0, seed: int = 0,
               hooks: Sequence[Callable[[int, dict[str, float]], None]] = (),
               progress: bool = True) -> History:
     """Train a GAN on ``images`` (digits in [0, 1]) for ``steps`` generator steps, or
     for ``seconds`` of wall time (whichever ends first; give at least one).
 
-    With ``labels`` (and conditional models) every step is conditioned on real labels.
-    ``d_steps`` discriminator steps precede each generator step. ``augment=k`` shows
+    With ``labels`` (and conditional models) every step is conditioned on real labels,
+    and the discriminator also learns to reject real digits paired with a wrong label
+    (the "matching-aware" discriminator of Reed et al., 2016).
+    Each step makes ``d_steps`` discriminator updates, then ``g_steps`` generator
+    updates (one each by default). ``augment=k`` shows
     the discriminator every image shifted by up to ``k`` pixels (:func:`shift_images`).
     ``cooldown=0.3`` lowers both learning rates linearly to zero over the last 30% of
     training (of the steps, or of the seconds, whichever runs out first), so the
@@ -139,8 +143,9 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
         raise ValueError("give steps, seconds or both: otherwise training never ends")
     if steps is not None and (not isinstance(steps, int) or steps < 1):
         raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    if not isinstance(d_steps, int) or d_steps < 1:
-        raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}")
+    for name, value in (("d_steps", d_steps), ("g_steps", g_steps)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
     if not 0 <= cooldown < 1:
         raise ValueError(f"cooldown must lie in [0, 1), got {cooldown!r}")
     if seconds is not None and not seconds > 0:
@@ -184,29 +189,42 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
                                                time.perf_counter() - start < seconds):
         step += 1
         if cooldown:
-            done = max(step / steps if steps else 0.0,
+            done = max((step - 1) / steps if steps else 0.0,
                        (time.perf_counter() - start) / seconds if seconds else 0.0)
             scale = min(1.0, (1.0 - done) / cooldown)
             for optimizer, lr in ((opt_g, lr_g), (opt_d, lr_d)):
                 for group in optimizer.param_groups:
                     group["lr"] = lr * max(scale, 0.0)
-        for _ in range(d_steps):
+        for i in range(d_steps):
             batch = next(stream)
             real, y = batch[0], (batch[1] if conditional else None)
-            with torch.no_grad():
+            # The last batch of fakes is kept, graph and all, for the generator's first
+            # update: one generator pass per step instead of two (as the DCGAN
+            # tutorial does). The discriminator learns from it detached.
+            with torch.set_grad_enabled(i == d_steps - 1):
                 fake = generate(torch.randn(len(real), generator.noise_dim), y)
-            real_logits, fake_logits = judge(real, y), judge(fake, y)
+            real_logits, fake_logits = judge(real, y), judge(fake.detach(), y)
             d_loss = discriminator_loss(real_logits, fake_logits, real_target)
+            if conditional:
+                # Real digits with a wrong label count as fakes too, so the
+                # discriminator must check the label from the first step on.
+                wrong = (y + torch.randint(1, generator.classes, y.shape,
+                                           generator=shifts)) % generator.classes
+                mismatched = judge(real, wrong)
+                d_loss = d_loss + F.binary_cross_entropy_with_logits(
+                    mismatched, torch.zeros_like(mismatched))
             opt_d.zero_grad(set_to_none=True)
             d_loss.backward()
             opt_d.step()
-        fake = generate(torch.randn(len(real), generator.noise_dim), y)
-        g_loss = generator_loss(judge(fake, y), loss)
-        opt_g.zero_grad(set_to_none=True)
-        g_loss.backward()
-        g_grad = torch.linalg.vector_norm(torch.stack(
-            [p.grad.norm() for p in generator.parameters() if p.grad is not None]))
-        opt_g.step()
+        for j in range(g_steps):
+            if j:
+                fake = generate(torch.randn(len(real), generator.noise_dim), y)
+            g_loss = generator_loss(judge(fake, y), loss)
+            opt_g.zero_grad(set_to_none=True)
+            g_loss.backward()
+            g_grad = torch.linalg.vector_norm(torch.stack(
+                [p.grad.norm() for p in generator.parameters() if p.grad is not None]))
+            opt_g.step()
         logs = {"d_loss": d_loss.item(), "g_loss": g_loss.item(), "g_grad": g_grad.item(),
                 "d_real": torch.sigmoid(real_logits).mean().item(),
                 "d_fake": torch.sigmoid(fake_logits).mean().item()}

@@ -133,7 +133,9 @@ class Dashboard:
         from IPython.display import display
 
         if self.image is None:
-            display(self.figure())
+            fig = self.figure()
+            display(fig)
+            plt.close(fig)  # shown once, not again by the inline backend
             return
         if not self.image.value:
             self.image.value = figure_bytes(self.figure())

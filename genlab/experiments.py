@@ -15,6 +15,7 @@ controls, for the rendered book.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass, field, replace
 
 import matplotlib.pyplot as plt
@@ -39,6 +40,7 @@ class GanConfig:
     lr_d: float = 2e-4
     betas: tuple[float, float] = (0.5, 0.999)
     d_steps: int = 1
+    g_steps: int = 1
     loss: str = "non-saturating"
     real_target: float = 1.0
     spectral: bool = False
@@ -62,7 +64,8 @@ class Run:
     history: History
     dashboard: Dashboard
     generator: Generator
-    samples: torch.Tensor = field(repr=False)
+    discriminator: Discriminator
+    samples: torch.Tensor = field(repr=False)  # the measured samples after the last step
 
     @property
     def final(self) -> dict[str, float]:
@@ -84,10 +87,25 @@ def build_models(config: GanConfig) -> tuple[Generator, Discriminator]:
 
 def run_gan(config: GanConfig, images: torch.Tensor, judge, real: torch.Tensor, *,
             every: int = 25, live: bool = False, title: str = "",
-            progress: bool = True) -> Run:
+            start: Run | None = None, progress: bool = True) -> Run:
     """Train a GAN by ``config`` on ``images``; measure it every ``every`` steps
-    against ``real`` digits with ``judge``; return the :class:`Run`."""
-    generator, discriminator = build_models(config)
+    against ``real`` digits with ``judge``; return the :class:`Run`.
+
+    ``start`` continues from copies of an earlier run's two players (their optimisers
+    start afresh) instead of from new ones: what happens to a trained GAN when a
+    knob changes."""
+    if start is None:
+        generator, discriminator = build_models(config)
+    else:
+        if start.config.average:
+            raise ValueError("continue from a run without averaging (average=None): an "
+                             "averaged run keeps only the averaged generator")
+        fixed = ("width", "noise_dim", "spectral")
+        if any(getattr(config, k) != getattr(start.config, k) for k in fixed):
+            raise ValueError(f"{fixed} must match those of the run continued from: the "
+                             "players are taken over as they are")
+        generator = copy.deepcopy(start.generator)
+        discriminator = copy.deepcopy(start.discriminator)
     hooks = []
     watched = generator
     if config.average:
@@ -97,14 +115,19 @@ def run_gan(config: GanConfig, images: torch.Tensor, judge, real: torch.Tensor, 
     dashboard = Dashboard(watched, judge, real=real, every=every, live=live,
                           title=title or describe(config))
     hooks.append(dashboard)
+    if live:
+        from IPython.display import display
+
+        display(dashboard)
     history = train_gan(generator, discriminator, images, steps=config.steps,
                         batch_size=config.batch_size, lr_g=config.lr_g, lr_d=config.lr_d,
-                        betas=config.betas, d_steps=config.d_steps, loss=config.loss,
+                        betas=config.betas, d_steps=config.d_steps,
+                        g_steps=config.g_steps, loss=config.loss,
                         real_target=config.real_target, augment=config.augment,
                         seed=config.seed, hooks=hooks, progress=progress)
     if config.steps % every:
         dashboard.checkpoint(config.steps)
-    return Run(config, history, dashboard, watched, dashboard.frames[-1])
+    return Run(config, history, dashboard, watched, discriminator, dashboard.samples())
 
 
 def describe(config: GanConfig, baseline: GanConfig | None = None) -> str:
@@ -141,7 +164,6 @@ def knob_panel(images: torch.Tensor, judge, real: torch.Tensor,
     Colab; it needs a kernel). Knobs: both learning rates, discriminator steps per
     generator step, the number of steps, and three remedies on or off."""
     import ipywidgets as widgets
-    from IPython.display import display
 
     def rate(description, value):
         return widgets.SelectionSlider(options=[(f"{r:g}", r) for r in LEARNING_RATES],
@@ -170,11 +192,10 @@ def knob_panel(images: torch.Tensor, judge, real: torch.Tensor,
         button.disabled = True
         output.clear_output()
         try:
-            with output:
+            with output:  # the dashboard redraws itself here as the run goes
                 run = run_gan(config, images, judge, real, every=max(10, config.steps // 20),
                               live=True, title=describe(config))
-                output.clear_output(wait=True)
-                display(run.dashboard)
+                box.runs.append(run)
                 print("final: " + ", ".join(f"{k} {v:.2f}" for k, v in run.final.items()))
         except Exception as error:  # a diverged run is a result worth showing
             with output:
@@ -186,7 +207,7 @@ def knob_panel(images: torch.Tensor, judge, real: torch.Tensor,
     knobs = widgets.VBox([lr_g, lr_d, d_steps, steps,
                           widgets.HBox([non_saturating, smoothing, spectral]), button])
     box = widgets.VBox([knobs, output])
-    box.button, box.output = button, output
+    box.button, box.output, box.runs = button, output, []
     return box
 
 

@@ -291,20 +291,33 @@ def choice_grid(frames: dict[tuple, bytes], choices: dict[str, Sequence[str]]
     return box
 
 
+WALK = 2.5
+"""How far the noise walks of :func:`conditional_explorer` go, each way."""
+
+
+def noise_walk(noise_dim: int, rows: int = 6, seed: int = 0):
+    """``rows`` noise vectors and one direction of unit length to move them along,
+    seeded: the walk :func:`conditional_explorer` takes (and its precomputed twin)."""
+    import torch
+
+    rng = torch.Generator().manual_seed(seed)
+    base = torch.randn(rows, noise_dim, generator=rng)
+    direction = torch.randn(noise_dim, generator=rng)
+    return base, direction / direction.norm()
+
+
 def conditional_explorer(generator, *, seed: int = 0, scale: int = 5) -> widgets.VBox:
     """Live: choose a digit and move along a direction in the noise; a conditional
-    generator draws it at once. A row of eight draws for the chosen digit shows what
+    generator draws it at once. A row of six draws for the chosen digit shows what
     the noise still decides once the label is fixed (style: slant, thickness)."""
     import torch
 
     if not getattr(generator, "classes", 0):
         raise ValueError("conditional_explorer needs a conditional generator (classes > 0)")
-    rng = torch.Generator().manual_seed(seed)
-    base = torch.randn(8, generator.noise_dim, generator=rng)
-    direction = torch.randn(generator.noise_dim, generator=rng)
+    base, direction = noise_walk(generator.noise_dim, seed=seed)
     digit = widgets.Dropdown(options=list(range(generator.classes)), value=0,
                              description="digit")
-    sweep = widgets.FloatSlider(value=0.0, min=-2.5, max=2.5, step=0.25,
+    sweep = widgets.FloatSlider(value=0.0, min=-WALK, max=WALK, step=WALK / 8,
                                 description="noise walk")
     picture = widgets.Image(format="png")
 

@@ -78,7 +78,11 @@ def test_run_gan_is_seeded_and_measured(digits, judge):
     assert a.history.d_loss == b.history.d_loss
     assert a.dashboard.checkpoints == [1, 4, 6]  # the last step is always measured
     assert set(a.final) == {"confidence", "effective classes", "Fréchet distance"}
-    assert a.samples.shape == (64, 1, 28, 28)
+    assert a.samples.shape == (500, 1, 28, 28)
+    with pytest.raises(ValueError, match="must match"):
+        run_gan(config.changed(spectral=True), digits[0], judge, digits[0][:100],
+                start=run_gan(config.changed(average=None), digits[0], judge,
+                              digits[0][:100], progress=False), progress=False)
 
 
 def test_config_changes_and_descriptions():
@@ -100,7 +104,7 @@ def test_choice_grid_links_each_dropdown_to_every_stack_of_its_level():
     assert sum(s is second for s, _ in linked) == 3
     # the image at ("z", "v") is the one stored for that key
     assert box.stack.children[2].children[1].value == frames[("z", "v")]
-    with pytest.raises(ValueError, match=r"no frame for \('z', 'w'\)"):
+    with pytest.raises(ValueError, match=r"no frame for \('x', 'w'\) \(and 2 more\)"):
         choice_grid(frames, {"first": list("xyz"), "second": list("uvw")})
 
 
@@ -108,8 +112,10 @@ def test_knob_panel_trains_when_pressed(digits, judge):
     panel = knob_panel(digits[0], judge, digits[0][:100],
                        GanConfig(steps=100, width=8, noise_dim=16, batch_size=32))
     panel.button.click()
-    text = "".join(o.get("text", "") for o in panel.output.outputs)
-    assert "final: confidence" in text and not panel.button.disabled
+    assert len(panel.runs) == 1 and not panel.button.disabled
+    run = panel.runs[0]
+    assert run.config.steps == 100 and run.dashboard.checkpoints[-1] == 100
+    assert run.dashboard.image.value[:4] == b"\x89PNG"  # the live picture was drawn
 
 
 def test_knob_gallery_holds_a_dashboard_per_setting(digits, judge):

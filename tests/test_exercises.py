@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from genlab.exercises import Exercise, Feedback, integer_problem, tensor_problem
-from genlab.exercises import autoencoders, conv
+from genlab.exercises import autoencoders, conv, gans
 
 MALFORMED = [None, ..., "13", [1, 2], {"a": 1}, object(), float("nan"), torch.zeros(2, 2),
              True, -math.inf, [[1, 2, 3], [4, 5]], "[[1,0,-1]]*3", torch.tensor([1.0]),
@@ -29,7 +29,9 @@ ALL = [conv.output_size, conv.vertical_edges, conv.conv_parameters,
        autoencoders.encoder_parameters, autoencoders.transposed_size,
        autoencoders.transposed_by_hand, autoencoders.even_overlap,
        autoencoders.effective_classes, autoencoders.fit_gaussian,
-       autoencoders.kl_divergence]
+       autoencoders.kl_divergence, gans.confused_discriminator, gans.generator_loss,
+       gans.optimal_discriminator, gans.push_ratio, gans.collapse_meter,
+       gans.smoothed_target]
 
 
 @pytest.mark.parametrize("exercise", ALL)
@@ -138,3 +140,33 @@ def test_numpy_answers_count():
     assert conv.output_size.check(np.float32(13.0))
     assert autoencoders.kl_divergence.check(np.float32(0.5))
     assert autoencoders.effective_classes.check(np.array(2.0))
+
+
+@pytest.mark.parametrize("exercise, right, wrong, says", [
+    (gans.confused_discriminator, 2 * math.log(2), math.log(2), "adds its loss"),
+    (gans.confused_discriminator, 1.386, 0.5, "the discriminator's output"),
+    (gans.optimal_discriminator, 0.75, 0.25, "too small"),
+    (gans.push_ratio, 99, 100, "too large"),
+    (gans.collapse_meter, 1.84, 2, "equally often"),
+    (gans.smoothed_target, 0.9, 1.0, "too large")])
+def test_gan_numeric_answers(exercise, right, wrong, says):
+    assert exercise.check(right)
+    feedback = exercise.check(wrong)
+    assert not feedback and says in feedback.message
+
+
+def test_generator_loss_function():
+    import torch.nn.functional as F
+
+    assert gans.generator_loss.check(
+        lambda logits: F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits)))
+    assert gans.generator_loss.check(lambda logits: -torch.sigmoid(logits).log().mean())
+    saturating = gans.generator_loss.check(
+        lambda logits: torch.log(1 - torch.sigmoid(logits)).mean())
+    assert not saturating and "saturating" in saturating.message
+    flipped = gans.generator_loss.check(lambda logits: torch.sigmoid(logits).log().mean())
+    assert not flipped and "sign" in flipped.message
+    summed = gans.generator_loss.check(lambda logits: -torch.sigmoid(logits).log())
+    assert not summed and "mean over the batch" in summed.message
+    assert "return statement" in gans.generator_loss.check(lambda logits: None).message
+    assert "raised ZeroDivisionError" in gans.generator_loss.check(lambda logits: 1 / 0).message

@@ -106,7 +106,7 @@ push_ratio = Exercise(
     "saturating loss log(1 - D) has gradient -D and the non-saturating loss -log D has "
     "gradient -(1 - D). How many times stronger is the non-saturating push?",
     _close_to(99.0, explain="Divide (1 - D) by D at D = 0.01."),
-    hint="Compute (1 - 0.01) / 0.01.",
+    hint="Divide the non-saturating gradient, (1 - D), by the saturating one, D, at D = 0.01.",
     solution="0.99 / 0.01 = 99: where the discriminator is sure, the saturating loss "
              "whispers and the non-saturating loss still shouts.",
     praise="99 times: that is why every GAN here uses the non-saturating loss.")

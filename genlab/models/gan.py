@@ -7,13 +7,15 @@ image looks. Images live in ``[-1, 1]`` here (a ``tanh`` output), the GAN conven
 ``to_unit_range`` maps them back to the ``[0, 1]`` the judge reads.
 
 The conditional variants take a digit label too: the generator receives it as a
-learned embedding beside the noise, the discriminator as a projection term
-(Miyato & Koyama, 2018) — so "draw a 7" becomes something you can ask for.
+learned embedding beside the noise, the discriminator as ten extra input channels
+(one-hot, as in Mirza & Osindero, 2014) — so "draw a 7" becomes something you can
+ask for.
 """
 
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils import spectral_norm
 
@@ -110,25 +112,25 @@ class Discriminator(nn.Module):
         self.classes = classes
         channels = 2 * width + batch_spread
         self.features = nn.Sequential(
-            wrap(nn.Conv2d(1, width, 4, stride=2, padding=1)), nn.LeakyReLU(0.2),
+            wrap(nn.Conv2d(1 + classes, width, 4, stride=2, padding=1)), nn.LeakyReLU(0.2),
             wrap(nn.Conv2d(width, 2 * width, 4, stride=2, padding=1)), norm,
             nn.LeakyReLU(0.2), BatchSpread() if batch_spread else nn.Identity(),
             nn.Flatten())
         self.score = wrap(nn.Linear(channels * 7 * 7, 1))
-        self.embed = wrap(nn.Embedding(classes, channels * 7 * 7)) if classes else None
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         if not isinstance(x, torch.Tensor) or x.ndim != 4 or x.shape[1:] != (1, 28, 28):
             shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
             raise ValueError(f"expected images shaped (N, 1, 28, 28), got {shape}")
-        h = self.features(x)
-        logit = self.score(h)[:, 0]
         if self.classes:
             labels = check_labels(labels, len(x), self.classes)
-            logit = logit + (self.embed(labels) * h).sum(1)  # projection discriminator
+            # The label as ten extra image channels, one lit up: the discriminator
+            # judges the pair (image, label), so a fine 7 labelled 3 is a fake.
+            maps = F.one_hot(labels, self.classes).to(x.dtype)[:, :, None, None]
+            x = torch.cat([x, maps.expand(-1, -1, *x.shape[2:])], dim=1)
         elif labels is not None:
             raise ValueError("this discriminator is unconditional: call it without labels")
-        return logit
+        return self.score(self.features(x))[:, 0]
 
 
 def check_labels(labels: torch.Tensor | None, n: int, classes: int) -> torch.Tensor:
