@@ -6,7 +6,8 @@ the judge against the 1,000 held-out test digits, beside the real-versus-real ba
 (1,000 training digits scored the same way).
 
 * genlab: ``genlab.pretrained.RECIPES[GAN_NAME]`` — the generator and discriminator
-  of ``genlab.models.gan`` (width 32, the discriminator sees the batch's spread),
+  of ``genlab.models.gan`` (width 32, a refining 3x3 convolution at the end of the
+  generator, the discriminator sees the batch's spread),
   non-saturating loss, Adam (beta1 0) with the generator 4x faster than the
   discriminator, and a cool-down of both learning rates over the last quarter.
   Its step count is capped by the budget, and the cool-down follows whichever ends

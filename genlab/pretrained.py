@@ -21,12 +21,12 @@ from .training import History, fit_autoencoder
 
 CONV_AUTOENCODER = "conv-autoencoder-16-v1"
 VAE_NAME = "vae-8-v1"
-GAN_NAME = "gan-digits-v2"
-CONDITIONAL_GAN = "conditional-gan-digits-v2"
+GAN_NAME = "gan-digits-v3"
+CONDITIONAL_GAN = "conditional-gan-digits-v3"
 
 _GAN_RECIPE: dict[str, Any] = dict(
-    noise_dim=64, width=32, batch_spread=True, steps=3000, batch_size=64,
-    lr_g=2e-3, lr_d=5e-4, betas=(0.0, 0.99), cooldown=0.25, seed=0)
+    noise_dim=32, width=32, refine=True, batch_spread=True, steps=2500, batch_size=64,
+    lr_g=3e-3, lr_d=7.5e-4, betas=(0.0, 0.99), cooldown=0.25, seed=0)
 RECIPES: dict[str, dict[str, Any]] = {
     # ~40 s here; held-out MSE about 0.0092 (benchmarks/README.md)
     CONV_AUTOENCODER: dict(epochs=20, batch_size=64, lr=3e-3, seed=0),
@@ -38,7 +38,7 @@ RECIPES: dict[str, dict[str, Any]] = {
     CONDITIONAL_GAN: dict(_GAN_RECIPE, classes=10, batch_spread=False, steps=1200,
                           lr_g=1e-3, lr_d=5e-4, betas=(0.5, 0.999), cooldown=0.0),
 }
-_MODEL_KEYS = ("noise_dim", "width", "classes", "batch_spread")
+_MODEL_KEYS = ("noise_dim", "width", "refine", "classes", "batch_spread")
 BUILDERS = {CONV_AUTOENCODER: lambda: ConvAutoencoder(latent_dim=16),
             VAE_NAME: lambda: VAE(latent_dim=8)}
 GANS = (GAN_NAME, CONDITIONAL_GAN)
@@ -58,7 +58,8 @@ def build(name: str):
     recipe = _recipe(name)
     torch.manual_seed(recipe["seed"])
     if name in GANS:
-        return Generator(recipe["noise_dim"], recipe["width"], recipe.get("classes", 0))
+        return Generator(recipe["noise_dim"], recipe["width"], recipe.get("classes", 0),
+                         refine=recipe["refine"])
     return BUILDERS[name]()
 
 

@@ -177,3 +177,11 @@ def test_generator_decode_and_sample_are_unit_range_and_seeded():
     b = g.sample(6, torch.Generator().manual_seed(3), labels=torch.arange(6))
     assert torch.equal(a, b) and a.min() >= 0 and a.max() <= 1 and g.training
     assert g.latent_dim == 16
+
+
+def test_refining_generator_ends_with_a_full_size_convolution():
+    g = Generator(16, 8, refine=True)
+    convs = [m for m in g.net if isinstance(m, torch.nn.Conv2d)
+             and not isinstance(m, torch.nn.ConvTranspose2d)]
+    assert len(convs) == 1 and convs[0].kernel_size == (3, 3) and convs[0].in_channels == 4
+    assert g(torch.randn(3, 16)).shape == (3, 1, 28, 28)

@@ -31,20 +31,32 @@ def to_signed_range(images: torch.Tensor) -> torch.Tensor:
 
 
 class Generator(nn.Module):
-    """noise ``(N, noise_dim)`` -> images ``(N, 1, 28, 28)`` in [-1, 1]."""
+    """noise ``(N, noise_dim)`` -> images ``(N, 1, 28, 28)`` in [-1, 1].
 
-    def __init__(self, noise_dim: int = 64, width: int = 64, classes: int = 0):
+    ``refine=True`` ends with a plain 3x3 convolution at full size after the last
+    transposed convolution, which then keeps ``width // 2`` channels: it smooths the
+    uneven overlaps (the checkerboard of the transposed-convolutions chapter) and gives
+    the strokes a layer of their own. It costs about 40% more time per step and, at the
+    same time budget, brings the samples markedly closer to real digits (see
+    ``benchmarks/README.md``).
+    """
+
+    def __init__(self, noise_dim: int = 64, width: int = 64, classes: int = 0,
+                 refine: bool = False):
         super().__init__()
         self.noise_dim, self.classes = noise_dim, classes
         self.embed = nn.Embedding(classes, noise_dim) if classes else None
         inputs = 2 * noise_dim if classes else noise_dim
+        last = [nn.ConvTranspose2d(width, width // 2, 4, stride=2, padding=1),  # 14 -> 28
+                nn.BatchNorm2d(width // 2), nn.ReLU(),
+                nn.Conv2d(width // 2, 1, 3, padding=1)] if refine else [
+                nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1)]           # 14 -> 28
         self.net = nn.Sequential(
             nn.Linear(inputs, 2 * width * 7 * 7), nn.Unflatten(1, (2 * width, 7, 7)),
             nn.BatchNorm2d(2 * width), nn.ReLU(),
             nn.ConvTranspose2d(2 * width, width, 4, stride=2, padding=1),  # 7 -> 14
             nn.BatchNorm2d(width), nn.ReLU(),
-            nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1),          # 14 -> 28
-            nn.Tanh())
+            *last, nn.Tanh())
 
     def check_noise(self, z: torch.Tensor) -> None:
         if not isinstance(z, torch.Tensor) or z.ndim != 2 or z.shape[1] != self.noise_dim:
