@@ -140,22 +140,21 @@ def test_shift_images_passes_gradients():
 
 
 def test_averaged_generator_follows_the_weights_slowly():
-    g = Generator(16, 8)
-    average = AveragedGenerator(g, decay=0.9)
-    start = [p.clone() for p in average.model.parameters()]
-    with torch.no_grad():
-        for p in g.parameters():
-            p.add_(1.0)
+    def moved_by_one(decay):
+        g = Generator(16, 8)
+        average = AveragedGenerator(g, decay=decay)
+        before = [p.clone() for p in average.model.parameters()]
+        with torch.no_grad():
+            for p in g.parameters():
+                p.add_(1.0)
+        return g, average, before
+
+    g, average, _ = moved_by_one(0.9)
     for step in range(1, 200):
         average(step, {})
-    for old, new, current in zip(start, average.model.parameters(), g.parameters()):
+    for new, current in zip(average.model.parameters(), g.parameters()):
         assert torch.allclose(new, current, atol=1e-3)  # caught up after many steps
-    g2 = Generator(16, 8)
-    slow = AveragedGenerator(g2, decay=0.99)
-    before = [p.clone() for p in slow.model.parameters()]
-    with torch.no_grad():
-        for p in g2.parameters():
-            p.add_(1.0)
+    _, slow, before = moved_by_one(0.99)
     slow(1000, {})  # one late step moves the average by 1 % of the gap
     moved = [(new - old).mean().item() for old, new in zip(before, slow.model.parameters())]
     assert all(abs(m - 0.01) < 1e-4 for m in moved)

@@ -86,6 +86,26 @@ class Exercise:
         return f"Exercise: {self.question}"
 
 
+def number_from_function(function: Any, *args: Any,
+                         reduce_hint: str) -> tuple[float | None, str | None]:
+    """Call the reader's ``function(*args)`` and return ``(value, None)`` if it gave one
+    number, else ``(None, what went wrong)`` — a raise, a missing ``return``, or many
+    numbers (``reduce_hint`` says how to make them one)."""
+    if not callable(function):
+        return None, f"expected a function, got {type(function).__name__}."
+    try:
+        result = function(*args)
+    except Exception as error:
+        return None, f"your function raised {type(error).__name__}: {error}"
+    if result is None:
+        return None, "the function returns None: add a return statement."
+    try:
+        return float(result), None
+    except (TypeError, ValueError):
+        return None, (f"expected one number, got {type(result).__name__} of shape "
+                      f"{tuple(getattr(result, 'shape', ()))}; {reduce_hint}")
+
+
 def whole_number(answer: Any) -> int | None:
     """The answer as an ``int`` if it is one whole number (Python, NumPy or a one-element
     tensor), else ``None``."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from . import Exercise, integer_problem, real_number, whole_number
+from . import (Exercise, integer_problem, number_from_function, real_number,
+               whole_number)
 
 
 def _compression_check(answer):
@@ -29,23 +30,14 @@ compression_factor = Exercise(
 
 
 def _mse_check(function):
-    if not callable(function):
-        return f"expected a function, got {type(function).__name__}."
     generator = torch.Generator().manual_seed(0)
     for shape in [(4, 1, 28, 28), (1, 1, 3, 3), (7, 1, 28, 28)]:
         a, b = torch.rand(shape, generator=generator), torch.rand(shape, generator=generator)
         expected = (a - b).pow(2).mean().item()
-        try:
-            result = function(a, b)
-        except Exception as error:
-            return f"your function raised {type(error).__name__}: {error}"
-        if result is None:
-            return "the function returns None: add a return statement."
-        try:
-            value = float(result)
-        except (TypeError, ValueError):
-            return (f"expected one number, got {type(result).__name__} of shape "
-                    f"{tuple(getattr(result, 'shape', ()))}; take the mean over everything.")
+        value, problem = number_from_function(function, a, b,
+                                             reduce_hint="take the mean over everything.")
+        if problem:
+            return problem
         if abs(value - expected) > 1e-5 * max(1.0, expected):
             if abs(value - expected * a[0].numel()) < 1e-3 * value:
                 return "that is the error summed over the pixels of an image: average it."

@@ -7,7 +7,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from . import Exercise, real_number
+from . import Exercise, number_from_function, real_number
 
 
 def _close_to(expected: float, *, tolerance: float = 0.01, explain: str = ""):
@@ -45,23 +45,14 @@ confused_discriminator = Exercise(
 
 
 def _generator_loss_check(function):
-    if not callable(function):
-        return f"expected a function, got {type(function).__name__}."
     generator = torch.Generator().manual_seed(0)
     for n in (1, 5, 64):
         logits = torch.randn(n, generator=generator) * 3
         expected = F.binary_cross_entropy_with_logits(logits, torch.ones(n)).item()
-        try:
-            result = function(logits.clone())
-        except Exception as error:
-            return f"your function raised {type(error).__name__}: {error}"
-        if result is None:
-            return "the function returns None: add a return statement."
-        try:
-            value = float(result)
-        except (TypeError, ValueError):
-            return (f"expected one number, got {type(result).__name__} of shape "
-                    f"{tuple(getattr(result, 'shape', ()))}: take the mean over the batch.")
+        value, problem = number_from_function(function, logits.clone(),
+                                              reduce_hint="take the mean over the batch.")
+        if problem:
+            return problem
         if abs(value - expected) <= 1e-4 * max(1.0, abs(expected)):
             continue
         saturating = torch.log1p(-torch.sigmoid(logits)).mean().item()
