@@ -117,15 +117,17 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
               seconds: float | None = None, batch_size: int = 64, lr_g: float = 2e-4,
               lr_d: float = 2e-4, betas: tuple[float, float] = (0.5, 0.999),
               d_steps: int = 1, g_steps: int = 1, loss: str = "non-saturating",
-              real_target: float = 1.0, augment: int = 0, cooldown: float = 0.0, seed: int = 0,
+              real_target: float = 1.0, augment: int = 0, cooldown: float = 0.0,
+              mismatched: bool = True, seed: int = 0,
               hooks: Sequence[Callable[[int, dict[str, float]], None]] = (),
               progress: bool = True) -> History:
     """Train a GAN on ``images`` (digits in [0, 1]) for ``steps`` generator steps, or
     for ``seconds`` of wall time (whichever ends first; give at least one).
 
     With ``labels`` (and conditional models) every step is conditioned on real labels,
-    and the discriminator also learns to reject real digits paired with a wrong label
-    (the "matching-aware" discriminator of Reed et al., 2016).
+    and (unless ``mismatched=False``) the discriminator also learns to reject real
+    digits paired with a wrong label (the "matching-aware" discriminator of Reed et
+    al., 2016).
     Each step makes ``d_steps`` discriminator updates, then ``g_steps`` generator
     updates (one each by default). ``augment=k`` shows
     the discriminator every image shifted by up to ``k`` pixels (:func:`shift_images`).
@@ -205,14 +207,14 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
                 fake = generate(torch.randn(len(real), generator.noise_dim), y)
             real_logits, fake_logits = judge(real, y), judge(fake.detach(), y)
             d_loss = discriminator_loss(real_logits, fake_logits, real_target)
-            if conditional:
+            if conditional and mismatched:
                 # Real digits with a wrong label count as fakes too, so the
                 # discriminator must check the label from the first step on.
                 wrong = (y + torch.randint(1, generator.classes, y.shape,
                                            generator=shifts)) % generator.classes
-                mismatched = judge(real, wrong)
+                wrong_logits = judge(real, wrong)
                 d_loss = d_loss + F.binary_cross_entropy_with_logits(
-                    mismatched, torch.zeros_like(mismatched))
+                    wrong_logits, torch.zeros_like(wrong_logits))
             opt_d.zero_grad(set_to_none=True)
             d_loss.backward()
             opt_d.step()

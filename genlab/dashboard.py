@@ -144,7 +144,11 @@ class Dashboard:
     def figure(self) -> plt.Figure:
         """Losses, D's verdicts, the judge's measurements and the latest samples."""
         panels = 3 + bool(self.metrics)
-        fig, axes = plt.subplots(1, panels, figsize=(3.6 * panels, 3.3))
+        fig, grid = plt.subplots(2, 2, figsize=(8.5, 6.4))
+        axes = grid.flatten()
+        if panels == 3:
+            axes[2].remove()
+            axes = [axes[0], axes[1], axes[3]]
         smooth = max(1, len(self.steps) // 60)
         for name, label in [("d_loss", "discriminator"), ("g_loss", "generator")]:
             axes[0].plot(*_smoothed(self.steps, self.curves[name], smooth), label=label)
