@@ -1,7 +1,10 @@
 # genlab — two commands for a fresh machine (see README.md):
 #   make book   create .venv if missing, install genlab, execute every chapter, build the book
 #   make test   create .venv if missing, then the whole test suite (unit tests, every
-#               notebook under nbmake, the strict book build)
+#               notebook under nbmake, the strict book build, the built pages in Chromium)
+#   make repository   write _config.yml's repository into each chapter's Colab install cell
+#   make student-copies   the chapters without solutions or outputs, into student-copies/
+#   make chapter-times    run every chapter alone and record its time (the instructor page)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -11,7 +14,7 @@ STAMP := $(VENV)/.genlab-installed
 # a fallback glyph writes "findfont ... not found" to stderr, which fails the strict build.
 export MPLCONFIGDIR := $(CURDIR)/$(VENV)/matplotlib
 
-.PHONY: book test clean
+.PHONY: book test clean repository student-copies chapter-times
 
 # pip picks torch and torchvision from the open ranges in pyproject.toml; on the book's
 # build machines that resolves to the matching pair on local disk. The last line fails
@@ -31,6 +34,15 @@ book: $(STAMP)
 # runs many times slower.
 test: $(STAMP)
 	OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile --nbmake --nbmake-timeout=900 --durations=10 tests book
+
+repository: $(STAMP)
+	$(PY) scripts/use_repository.py
+
+student-copies: $(STAMP)
+	$(PY) -m genlab.classroom student-copies student-copies
+
+chapter-times: $(STAMP)
+	$(PY) -m genlab.classroom time-chapters
 
 clean:
 	rm -rf _build

@@ -75,7 +75,8 @@ def stamp_animation(image: torch.Tensor, kernel: torch.Tensor, *, every: int = 3
     """The filter sliding over ``image`` while the feature map fills in.
 
     One frame per ``every``-th position along each axis (the map still fills in at every
-    position). Export with ``.to_jshtml()`` to get a player that needs no kernel.
+    position). Show it with :func:`genlab.widgets.animation_html`: a player that needs no
+    kernel and no network.
     """
     image, kernel = torch.as_tensor(image).float(), torch.as_tensor(kernel).float()
     k = kernel.shape[0]

@@ -26,6 +26,7 @@ from torch import nn
 from .metrics import effective_classes, frechet_distance, judge_features, mean_confidence
 from .models.gan import to_unit_range
 from .plots import image_grid
+from .widgets import animation_html
 
 CURVES = ("d_loss", "g_loss", "d_real", "d_fake")
 
@@ -184,8 +185,6 @@ class Dashboard:
     def animation(self, interval: int = 250) -> "IPython.display.HTML":
         """The fixed-noise samples at every checkpoint, as an animation that plays in a
         plain web page (``to_jshtml``: the frames are embedded, no kernel needed)."""
-        from IPython.display import HTML
-
         if not self.frames:
             raise ValueError("nothing recorded yet: train with this dashboard as a hook")
         fig, ax = plt.subplots(figsize=(3.6, 3.9))
@@ -201,9 +200,9 @@ class Dashboard:
 
         movie = animation.FuncAnimation(fig, show, frames=len(self.frames),
                                         interval=interval)
-        html = movie.to_jshtml(default_mode="once")
+        html = animation_html(movie)
         plt.close(fig)
-        return HTML(html)
+        return html
 
 
 def _smoothed(steps: list[int], values: list[float], window: int):

@@ -15,10 +15,41 @@ controls move, so they work in Jupyter and Colab only; each comes with a twin
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+
+
+TWIN_CLASS = "genlab-twin"
+"""The CSS class of every kernel-free twin, so the browser tests can find and try each."""
+
+# matplotlib's animation player draws its buttons with Font Awesome icons from a CDN;
+# offline (in class, or in the book served without one) the buttons would be blank.
+_PLAYER_ICONS = {"fa-minus": "−", "fa-fast-backward": "⏮", "fa-step-backward": "⏴",
+                 "fa-play fa-flip-horizontal": "◀", "fa-pause": "⏸", "fa-play": "▶",
+                 "fa-step-forward": "⏵", "fa-fast-forward": "⏭", "fa-plus": "+"}
+
+
+def animation_html(movie, default_mode: str = "once") -> "IPython.display.HTML":
+    """A matplotlib animation as a player that needs no kernel and no network.
+
+    ``to_jshtml`` embeds every frame; this also drops its link to the Font Awesome CDN
+    and writes the buttons' icons as plain characters, so the player looks the same
+    offline. Close the animation's figure yourself, or Jupyter shows it a second time.
+    """
+    from IPython.display import HTML
+
+    html = movie.to_jshtml(default_mode=default_mode)
+    html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "",
+                  html)
+    for icon, character in _PLAYER_ICONS.items():
+        html = html.replace(f'<i class="fa {icon}"></i>', character)
+    if 'class="fa ' in html or "://" in html:
+        raise RuntimeError("matplotlib's player changed: an icon or a remote link is left "
+                           "in it; update genlab.widgets.animation_html")
+    return HTML(html)
 
 
 def figure_png(fig: plt.Figure, dpi: int = 100) -> bytes:
@@ -49,7 +80,7 @@ def linked_stack(pages: Sequence[widgets.Widget], labels: Sequence[str], *,
         # A dropdown syncs its position as "index" (its "value" lives in Python only).
         chooser = widgets.Dropdown(options=list(labels), index=0, description=description)
         link = widgets.jslink((chooser, "index"), (stack, "selected_index"))
-    box = widgets.VBox([chooser, stack])
+    box = widgets.VBox([chooser, stack]).add_class(TWIN_CLASS)
     box.control, box.stack, box.link = chooser, stack, link
     return box
 
@@ -186,7 +217,7 @@ def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float | st
     links = [widgets.jslink((x_slider, "index"), (outer, "selected_index"))]
     links += [widgets.jslink((y_slider, "index"), (stack, "selected_index"))
               for stack in inner]
-    box = widgets.VBox([x_slider, y_slider, outer])
+    box = widgets.VBox([x_slider, y_slider, outer]).add_class(TWIN_CLASS)
     box.sliders, box.stack, box.links = (x_slider, y_slider), outer, links
     return box
 
@@ -286,7 +317,7 @@ def choice_grid(frames: dict[tuple, bytes], choices: dict[str, Sequence[str]]
     links = [widgets.jslink((dropdown, "index"), (stack, "selected_index"))
              for dropdown, level in zip(dropdowns, levels) for stack in level]
     box = widgets.VBox([widgets.HBox(dropdowns, layout=widgets.Layout(flex_flow="row wrap")),
-                        top])
+                        top]).add_class(TWIN_CLASS)
     box.controls, box.stack, box.links = dropdowns, top, links
     return box
 

@@ -4,6 +4,9 @@
 #   require.js                    from the npm package requirejs (MIT; licence in its header)
 #   embed-amd.js                  from @jupyter-widgets/html-manager (BSD-3-Clause):
 #                                 renders saved widget state in a plain web page
+#   fonts/*.woff2, fonts/*.woff   its icon fonts (Font Awesome, SIL OFL 1.1), which it
+#                                 loads from beside itself: widget-setup.js (ours, not
+#                                 generated) tells require.js where that is
 #   mathjax/tex-svg-full.js       from mathjax 3 (Apache-2.0): typesets the formulas; the
 #                                 "full" SVG build loads no extensions or fonts later
 # Usage: bash scripts/vendor_js.sh   (needs npm and the npm registry)
@@ -26,6 +29,8 @@ tar xzf "jupyter-widgets-html-manager-$HTML_MANAGER_VERSION.tgz" -C html-manager
 cp requirejs/package/require.js "$out/require.js"
 cp html-manager/package/dist/embed-amd.js "$out/embed-amd.js"
 cp html-manager/package/dist/embed.js.LICENSE.txt "$out/LICENSE.html-manager-bundle.txt"
+rm -rf "$out/fonts"; mkdir -p "$out/fonts"
+cp html-manager/package/dist/*.woff2 html-manager/package/dist/*.woff "$out/fonts/"
 cat > "$out/VERSIONS" <<EOV
 requirejs $REQUIREJS_VERSION
 @jupyter-widgets/html-manager $HTML_MANAGER_VERSION

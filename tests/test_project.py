@@ -134,3 +134,50 @@ def test_every_code_cell_is_valid_python(path):
                 ast.parse(source)
             except SyntaxError as error:
                 pytest.fail(f"{path.name}, cell {number}: {error}")
+
+
+def test_a_fork_changes_the_repository_in_one_place(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    (tmp_path / "book").mkdir()
+    for path in CHAPTERS:
+        shutil.copy(path, tmp_path / "book" / path.name)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    config = (ROOT / "_config.yml").read_text()
+    url = CONFIG["repository"]["url"]
+    (tmp_path / "_config.yml").write_text(
+        config.replace(url, "https://github.com/a-teacher/genlab-fork")
+              .replace("branch: main", "branch: spring"))
+    script = ROOT / "scripts" / "use_repository.py"
+    done = subprocess.run([sys.executable, script, "--root", tmp_path],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.count("updated") == len(CHAPTERS) + 1
+    for path in CHAPTERS:
+        old, new = path.read_text(), (tmp_path / "book" / path.name).read_text()
+        assert "git+https://github.com/a-teacher/genlab-fork@spring" in new
+        assert url not in new
+        changed = [(a, b) for a, b in zip(old.splitlines(), new.splitlines()) if a != b]
+        assert len(changed) == 1 and len(old.splitlines()) == len(new.splitlines())
+    assert 'Homepage = "https://github.com/a-teacher/genlab-fork"' in \
+        (tmp_path / "pyproject.toml").read_text()
+    rerun = subprocess.run([sys.executable, script, "--root", tmp_path],
+                           capture_output=True, text=True, check=True)
+    assert "already agrees" in rerun.stdout
+
+
+def test_publishing_workflow_builds_and_deploys_on_push_to_main():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/book.yml").read_text())
+    triggers = workflow[True]  # YAML reads the key "on" as true
+    assert triggers["push"]["branches"] == ["main"]
+    build = workflow["jobs"]["build"]["steps"]
+    runs = " ".join(step.get("run", "") for step in build)
+    assert "make book" in runs and "download.pytorch.org/whl/cpu" in runs
+    uses = [step.get("uses", "") for step in build]
+    assert any(u.startswith("actions/upload-pages-artifact") for u in uses)
+    artifact = next(s for s in build if s.get("uses", "").startswith("actions/upload-pages"))
+    assert artifact["with"]["path"] == "_build/html"
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and workflow["permissions"]["pages"] == "write"
+    assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in deploy["steps"])

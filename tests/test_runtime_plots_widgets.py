@@ -8,7 +8,7 @@ import torch
 
 from genlab.plots import show_images
 from genlab.runtime import pick_device, seed_everything
-from genlab.widgets import figure_png, image_player
+from genlab.widgets import TWIN_CLASS, animation_html, figure_png, image_player
 
 
 def test_seed_everything_makes_runs_repeat():
@@ -91,6 +91,7 @@ def test_image_player_links_control_to_stack_in_javascript(control, kind):
     assert isinstance(link, widgets.widget_link.Link)
     assert link.source[0] is player.control and link.target == (player.stack, "selected_index")
     assert link.source[1] in player.control.keys  # a synced trait, so the browser sees it
+    assert TWIN_CLASS in player._dom_classes  # the browser tests find and try every twin
 
 
 @pytest.mark.parametrize("frames, kwargs, error", [
@@ -173,6 +174,7 @@ def test_grid_player_links_both_sliders_in_javascript():
     assert player.links[0].target == (player.stack, "selected_index")
     assert {id(l.target[0]) for l in player.links[1:]} == {id(s) for s in player.stack.children}
     assert bytes(player.stack.children[2].children[1].value) == frames[2][1]
+    assert TWIN_CLASS in player._dom_classes
     with pytest.raises(ValueError, match="3 x 3 grid"):
         grid_player(frames, [0, 1, 2], [0, 1, 2])
 
@@ -192,3 +194,17 @@ def test_latent_explorer_and_interpolation_redraw():
     start = bytes(walk.picture.value)
     walk.slider.value = 1.0
     assert bytes(walk.picture.value) != start
+
+
+def test_animation_html_plays_offline():
+    from matplotlib import animation
+
+    fig, ax = plt.subplots()
+    picture = ax.imshow(np.zeros((2, 2)), vmin=0, vmax=3)
+    movie = animation.FuncAnimation(fig, lambda i: (picture.set_data(np.full((2, 2), i)),),
+                                    frames=3)
+    html = animation_html(movie).data
+    plt.close(fig)
+    assert html.count("data:image/png;base64") == 3  # every frame embedded
+    assert "://" not in html and "font-awesome" not in html  # nothing fetched from afar
+    assert 'title="Play"' in html and "▶" in html  # the buttons still show what they do

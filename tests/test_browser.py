@@ -1,0 +1,288 @@
+"""The rendered book in a real browser, with the network cut off.
+
+Debian's Chromium (``apt-get install chromium``; or the browser ``$CHROMIUM`` names),
+driven by Playwright (which downloads no browser of its own), opens every page
+of the built book (``book_build`` in conftest.py) served on localhost. Every request to
+any other address is refused, as in a classroom without Wi-Fi. For every page: no
+console error and no failed request; every ipywidget renders from the book's own
+JavaScript; every kernel-free twin answers its controls (the image shown changes);
+every animation plays; the Colab button opens that chapter's notebook; no internal link
+is broken. A screenshot of each page is left in ``_build/screenshots/`` for a person to
+look at.
+"""
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+# The flags that keep a headless Chromium from reaching out on its own (design.md).
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync",
+                  # Every host name but localhost resolves to nothing: no network.
+                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+
+
+def _toc_pages() -> list[str]:
+    files = [TOC["root"]]
+    for part in TOC.get("parts", []):
+        files += [chapter["file"] for chapter in part["chapters"]]
+    return [f"{name}.html" for name in files]
+
+
+PAGES = _toc_pages() + ["genindex.html", "search.html"]
+NOTEBOOKS = {f"{p.parent.name}/{p.stem}.html": p for p in (ROOT / "book").glob("*.ipynb")}
+# What a chapter's code asks for, so a page that lost its twins or players fails.
+TWIN_MAKERS = re.compile(r"\b(?:image_player|grid_player|choice_grid|convolution_gallery|"
+                         r"knob_gallery)\(")
+PLAYER_MAKERS = re.compile(r"\b(?:animation_html|\w+\.animation)\(")
+
+
+def _calls(name: str, pattern: re.Pattern) -> int:
+    return len(pattern.findall(NOTEBOOKS[name].read_text())) if name in NOTEBOOKS else 0
+
+
+def _chromium() -> str:
+    """Debian's Chromium, or the Chromium-family browser that $CHROMIUM names."""
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail(f"no browser at {path}: the browser tests need Chromium "
+                    "(sudo apt-get install chromium), or set CHROMIUM to the path of "
+                    "Chromium or Chrome")
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(book_build):
+    """The built book, served on a free localhost port for the module's duration."""
+    assert book_build["returncode"] == 0, "the book did not build; see test_book.py"
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=_chromium(),
+                                              args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Visit:
+    """One page opened in the browser, with everything that went wrong while loading."""
+
+    page: object
+    console_errors: list = field(default_factory=list)
+    failed_requests: list = field(default_factory=list)
+    refused_requests: list = field(default_factory=list)
+
+
+def _open(browser, url: str) -> Visit:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    visit = Visit(page)
+    local = urlsplit(url).netloc
+
+    def guard(route):
+        if urlsplit(route.request.url).netloc == local:
+            route.continue_()
+        else:
+            visit.refused_requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
+    page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
+    page.on("requestfailed", lambda r: visit.failed_requests.append(
+        f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and visit.failed_requests.append(
+        f"{r.url} (HTTP {r.status})"))
+    page.goto(url, wait_until="load", timeout=120_000)
+    # Widgets render asynchronously once the page has loaded; wait for every view.
+    page.wait_for_function(
+        f"""() => Array.from(document.querySelectorAll('{WIDGET_VIEW}')).every(s =>
+              s.previousElementSibling &&
+              s.previousElementSibling.classList.contains('widget-subarea') &&
+              s.previousElementSibling.childElementCount > 0)""", timeout=120_000)
+    page.wait_for_load_state("networkidle")
+    return visit
+
+
+@pytest.fixture(scope="module")
+def visits(browser, site):
+    """Each page opened once, on first use, and kept open for the tests that follow."""
+    opened = {}
+
+    def visit(name: str) -> Visit:
+        if name not in opened:
+            opened[name] = _open(browser, site + name)
+        return opened[name]
+
+    yield visit
+    for v in opened.values():
+        v.page.context.close()
+
+
+def test_every_built_page_is_tested(book_build):
+    built = {str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
+             if not p.relative_to(HTML).parts[0].startswith("_")}
+    assert built - {"index.html"} <= set(PAGES), f"untested pages: {built - set(PAGES)}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_cleanly_offline(visits, name):
+    visit = visits(name)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / name.replace("/", "__").replace(".html", ".png")
+    visit.page.screenshot(path=str(shot), full_page=True)
+    assert not visit.refused_requests, f"reaches for the network: {visit.refused_requests}"
+    assert not visit.failed_requests, f"failed requests: {visit.failed_requests}"
+    assert not visit.console_errors, f"console errors: {visit.console_errors}"
+    text = visit.page.inner_text("main")
+    if name != "search.html":  # empty until something is searched for
+        assert len(text.split()) > 20, "the page shows almost nothing"
+    for noise in ("Traceback (most recent call last)", "Could not create a view",
+                  "Error displaying widget", "UserWarning"):
+        assert noise not in text, f"{noise!r} shows on the page"
+
+
+def test_search_finds_the_chapter_that_explains_a_term(browser, site):
+    visit = _open(browser, site + "search.html?q=discriminator")
+    results = visit.page.locator("ul.search li a")
+    results.first.wait_for(timeout=30_000)
+    hrefs = results.evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    visit.page.context.close()
+    assert any("05_adversarial_training" in h for h in hrefs), hrefs
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_widget_renders_from_the_book(visits, name):
+    page = visits(name).page
+    views = page.locator(WIDGET_VIEW).count()
+    rendered = page.evaluate(
+        f"""() => Array.from(document.querySelectorAll('{WIDGET_VIEW}')).filter(s => {{
+              const area = s.previousElementSibling;
+              return area && area.getBoundingClientRect().height > 10 &&
+                     area.querySelector('.jupyter-widgets');
+            }}).length""")
+    assert rendered == views, f"{views - rendered} of {views} widgets did not render"
+    if name in NOTEBOOKS and "widget-view+json" in NOTEBOOKS[name].read_text():
+        assert views > 0  # the chapter displays widgets, so the page must carry them
+
+
+def _shown_images(twin) -> list[str]:
+    """The sources of the images a twin shows now (a Stack hides all but one page)."""
+    return twin.evaluate(
+        "el => Array.from(el.querySelectorAll('img')).filter(i => i.checkVisibility())"
+        ".map(i => i.src)")
+
+
+def _slider_values(twin) -> list[str]:
+    return twin.locator(".noUi-handle").evaluate_all(
+        "hs => hs.map(h => h.getAttribute('aria-valuenow'))")
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if p in NOTEBOOKS])
+def test_every_kernel_free_twin_answers_its_controls(visits, name):
+    page = visits(name).page
+    twins = page.locator(".genlab-twin")
+    assert twins.count() >= _calls(name, TWIN_MAKERS)
+    for t in range(twins.count()):
+        twin = twins.nth(t)
+        twin.scroll_into_view_if_needed()
+        controls = twin.locator(".noUi-handle").all() + twin.locator("select").all()
+        assert controls, f"twin {t} on {name} has no control"
+        for control in controls:
+            before = _shown_images(twin)
+            assert len(before) == 1, f"twin {t} on {name} shows {len(before)} images"
+            if control.evaluate("el => el.tagName") == "SELECT":
+                options = control.locator("option").count()
+                current = control.evaluate("el => el.selectedIndex")
+                control.select_option(index=(current + 1) % options)
+            else:
+                sliders = _slider_values(twin)
+                control.focus()
+                control.press("ArrowRight")
+                if _slider_values(twin) == sliders:  # it was at its right end
+                    control.press("ArrowLeft")
+            page.wait_for_function(
+                "([el, old]) => { const now = Array.from(el.querySelectorAll('img'))"
+                ".filter(i => i.checkVisibility()).map(i => i.src);"
+                " return now.length === 1 && now[0] !== old; }",
+                arg=[twin.element_handle(), before[0]], timeout=10_000)
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if p in NOTEBOOKS])
+def test_every_animation_plays(visits, name):
+    page = visits(name).page
+    players = page.locator("div.animation")
+    assert players.count() >= _calls(name, PLAYER_MAKERS)
+    for a in range(players.count()):
+        player = players.nth(a)
+        player.scroll_into_view_if_needed()
+        frame = player.locator("img").first
+        first = frame.get_attribute("src")
+        assert first and first.startswith("data:image/png"), "the player shows no frame"
+        player.locator('button[title="Play"]').click()
+        page.wait_for_function("([img, old]) => img.src !== old",
+                               arg=[frame.element_handle(), first], timeout=10_000)
+        player.locator('button[title="Pause"]').click()
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_colab_button_opens_this_chapter(visits, name):
+    page = visits(name).page
+    repo = CONFIG["repository"]["url"].removeprefix("https://github.com/").rstrip("/")
+    expected = (f"https://colab.research.google.com/github/{repo}/blob/"
+                f"{CONFIG['repository']['branch']}/{NOTEBOOKS[name].relative_to(ROOT)}")
+    links = page.locator('a[href^="https://colab.research.google.com/"]')
+    hrefs = links.evaluate_all("as => as.map(a => a.href)")
+    assert hrefs == [expected]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_internal_link_is_broken(visits, site, name):
+    hrefs = visits(name).page.locator("a[href]").evaluate_all("as => as.map(a => a.href)")
+    broken = []
+    for href in hrefs:
+        if not href.startswith(site):
+            continue  # another site (GitHub, Colab): not ours to check offline
+        parts = urlsplit(href)
+        target = HTML / unquote(parts.path.lstrip("/"))
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            broken.append(href)
+        elif parts.fragment and target.suffix == ".html":
+            ids = set(re.findall(r'\sid="([^"]+)"', target.read_text(encoding="utf-8")))
+            if unquote(parts.fragment) not in ids:
+                broken.append(href)
+    assert not broken, f"broken links on {name}: {sorted(set(broken))}"
