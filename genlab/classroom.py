@@ -31,6 +31,9 @@ SOLUTION_TAG = "solution"
 REPOSITORY = Path(__file__).resolve().parents[1]
 BOOK = REPOSITORY / "book"
 TIMES_FILE = BOOK / "chapter_times.json"
+# What a measurement records besides the seconds: the facts the instructor page states.
+RECORD_KEYS = ("date", "cpu_cores", "gpu", "torch", "torch_threads", "python",
+               "model_cache", "models_trained_during_run")
 
 
 def chapters(book_dir: Path | str = BOOK) -> list[Path]:
@@ -54,15 +57,25 @@ def _read(path: Path) -> nbformat.NotebookNode:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, then rename it: a reader (or a build)
+    never sees half a file, and a failed write leaves the old file in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(text)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
-def student_copy(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook without its solution cells and without any output."""
+def without_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of the notebook without its solution cells and without any output.
+
+    Everything else stays as it is, in order: the Colab install cell, the questions,
+    the ``check`` and ``hint`` cells, and every cell's tags (``hide-input``, ...).
+    """
     copy = nbformat.from_dict(json.loads(json.dumps(notebook)))
     copy.cells = [cell for cell in copy.cells
                   if SOLUTION_TAG not in cell.get("metadata", {}).get("tags", [])]
@@ -73,27 +86,57 @@ def student_copy(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return copy
 
 
+def student_copy(notebook_path: Path | str, out_path: Path | str) -> Path:
+    """Write the student copy of one chapter (see :func:`without_solutions`)."""
+    out_path = Path(out_path)
+    copy = without_solutions(_read(Path(notebook_path)))
+    _write_atomically(out_path, nbformat.writes(copy) + "\n")
+    return out_path
+
+
 def write_student_copies(out_dir: Path | str, book_dir: Path | str = BOOK) -> list[Path]:
-    """Write a student copy of every chapter into ``out_dir``; return the files."""
-    out_dir = Path(out_dir)
-    written = []
-    for path in chapters(book_dir):
-        target = out_dir / path.name
-        _write_atomically(target, nbformat.writes(student_copy(_read(path))) + "\n")
-        written.append(target)
-    return written
+    """Write a student copy of every chapter into ``out_dir``; return the files.
+
+    Only the chapters are written: no data, no images, no other page of the book.
+    """
+    return [student_copy(path, Path(out_dir) / path.name) for path in chapters(book_dir)]
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _cached_models() -> dict[str, float]:
+    """The model cache's files and their modification times."""
+    from genlab.cache import cache_dir
+
+    return {path.name: path.stat().st_mtime for path in cache_dir().glob("*.pt")}
 
 
 def time_chapters(book_dir: Path | str = BOOK, out_file: Path | str | None = None,
                   timeout: int = 900) -> dict:
-    """Run every chapter top to bottom, one after another, and record the seconds each
-    took, with the facts of the machine; write them to ``out_file`` (JSON)."""
+    """Run every chapter alone, top to bottom, one after another, as a student would
+    (a fresh ``python3`` kernel, working folder ``book/``), and record the wall-clock
+    seconds each took with the facts of the run; write them to ``out_file`` (JSON).
+
+    The times are meant for a class whose machines ran ``make book`` once, so the model
+    cache is warm: the chapters load the models they share instead of training them.
+    The record says whether that held — it lists any model the run had to train. If a
+    chapter raises, nothing is written.
+    """
     import torch
     from nbclient import NotebookClient
     from tqdm.auto import tqdm
 
     book_dir = Path(book_dir)
     out_file = Path(out_file) if out_file else book_dir / TIMES_FILE.name
+    cache_before = _cached_models()
     seconds = {}
     for path in tqdm(chapters(book_dir), desc="chapters", unit="chapter"):
         notebook = _read(path)
@@ -101,14 +144,18 @@ def time_chapters(book_dir: Path | str = BOOK, out_file: Path | str | None = Non
         NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                        resources={"metadata": {"path": str(book_dir)}}).execute()
         seconds[path.stem] = round(time.perf_counter() - start, 1)
+    trained = sorted(name for name, mtime in _cached_models().items()
+                     if cache_before.get(name) != mtime)
     record = {
         "date": date.today().isoformat(),
+        "cpu": _cpu_name(),
         "cpu_cores": os.cpu_count(),
+        "gpu": torch.cuda.is_available(),
         "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),
         "python": platform.python_version(),
-        "machine": platform.machine(),
-        "model_cache": "warm: models that chapters share were already trained and cached",
+        "model_cache": "cold" if trained else "warm",
+        "models_trained_during_run": trained,
         "seconds": seconds,
     }
     _write_atomically(out_file, json.dumps(record, indent=1) + "\n")
@@ -121,9 +168,17 @@ def load_chapter_times(path: Path | str = TIMES_FILE) -> dict:
     if not path.is_file():
         raise FileNotFoundError(f"no chapter times at {path}: run "
                                 f"`python -m genlab.classroom time-chapters` (make chapter-times)")
-    record = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not readable JSON ({error}); measure the times "
+                         f"again with `make chapter-times`") from None
     if not isinstance(record.get("seconds"), dict) or not record["seconds"]:
         raise ValueError(f"{path} holds no chapter times; measure them again")
+    missing = [key for key in RECORD_KEYS if key not in record]
+    if missing:
+        raise ValueError(f"{path} lacks {', '.join(missing)}: it was written by an older "
+                         f"genlab; measure the times again with `make chapter-times`")
     return record
 
 
@@ -169,11 +224,22 @@ def times_table(book_dir: Path | str = BOOK, times_file: Path | str = TIMES_FILE
     return "\n".join([
         "| chapter | notebook | run time, top to bottom |", "|---|---|---|", *rows,
         f"| **all chapters** | | **{_minutes(total)}** |", "",
-        f"Measured on {record['date']} with `python -m genlab.classroom time-chapters` "
-        f"on a {record['cpu_cores']}-core {record['machine']} CPU, no GPU "
-        f"(PyTorch {record['torch']}, {record['torch_threads']} threads; model cache "
-        f"{record['model_cache']}). A chapter's first run on an empty cache takes "
-        f"longer: it trains what it would otherwise load."])
+        f"Measured on {record['date']} with `python -m genlab.classroom time-chapters`: "
+        f"every chapter run alone, top to bottom, on {record['cpu_cores']} CPU cores"
+        f"{' (' + record['cpu'] + ')' if record.get('cpu') else ''}, "
+        f"{'with a' if record['gpu'] else 'no'} GPU, PyTorch "
+        f"{record['torch']} with {record['torch_threads']} threads, Python "
+        f"{record['python']}. {_cache_sentence(record)}"])
+
+
+def _cache_sentence(record: dict) -> str:
+    if record["model_cache"] == "warm":
+        return ("The model cache was warm, as after `make book`: chapters loaded the "
+                "models they share. On an empty cache a chapter first trains them, and "
+                "takes longer.")
+    return (f"The model cache was not warm: the run trained "
+            f"{', '.join(record['models_trained_during_run'])}, so these times include "
+            f"training that a class after `make book` would not wait for.")
 
 
 def chapter_card(name: str, book_dir: Path | str = BOOK,

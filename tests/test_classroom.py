@@ -38,7 +38,7 @@ def test_student_copy_drops_solutions_and_outputs_and_keeps_the_rest():
     original = nbformat.read(ROOT / "book" / "05_adversarial_training.ipynb", as_version=4)
     original.cells[2].outputs = [nbformat.v4.new_output("stream", text="stale output")]
     original.cells[2].execution_count = 7
-    copy = classroom.student_copy(original)
+    copy = classroom.without_solutions(original)
     assert not _solution_calls(copy) and _solution_calls(original)
     assert all(not c.get("outputs") and c.get("execution_count") is None
                for c in copy.cells if c.cell_type == "code")
@@ -93,6 +93,30 @@ def test_times_table_shows_each_chapter_and_flags_a_missing_one(tmp_path):
     assert "not measured" in classroom.times_table(times_file=partial)
     with pytest.raises(FileNotFoundError, match="make chapter-times"):
         classroom.load_chapter_times(tmp_path / "missing.json")
+    old_format = tmp_path / "old.json"
+    old_format.write_text(json.dumps({"seconds": record["seconds"], "date": "2026-01-01"}))
+    with pytest.raises(ValueError, match="lacks cpu_cores, gpu"):
+        classroom.load_chapter_times(old_format)
+    (tmp_path / "torn.json").write_text('{"seconds": {"00_digits')
+    with pytest.raises(ValueError, match="not readable JSON"):
+        classroom.load_chapter_times(tmp_path / "torn.json")
+
+
+def test_times_table_says_whether_the_cache_was_warm(tmp_path):
+    record = classroom.load_chapter_times()
+    for cache, trained, expected in [("warm", [], "The model cache was warm"),
+                                     ("cold", ["gan.pt"], "the run trained gan.pt")]:
+        record.update(model_cache=cache, models_trained_during_run=trained)
+        path = tmp_path / f"{cache}.json"
+        path.write_text(json.dumps(record))
+        assert expected in classroom.times_table(times_file=path)
+
+
+def test_student_copy_writes_one_chapter_atomically(tmp_path):
+    chapter = ROOT / "book" / "05_adversarial_training.ipynb"
+    out = classroom.student_copy(chapter, tmp_path / "deep" / "handout.ipynb")
+    assert out.is_file() and not _solution_calls(nbformat.read(out, as_version=4))
+    assert [p.name for p in out.parent.iterdir()] == ["handout.ipynb"]
 
 
 def test_chapter_card_lists_the_exercises_the_chapter_checks():

@@ -77,6 +77,9 @@ def test_first_code_cell_installs_genlab_only_in_colab(path):
     url = CONFIG["repository"]["url"].rstrip("/")
     branch = CONFIG["repository"]["branch"]
     assert 'if "google.colab" in sys.modules:' in first
+    first_cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    assert "remove-cell" in first_cell["metadata"].get("tags", []), \
+        "the install cell is for Colab, not for the page: tag it remove-cell"
     assert f"genlab @ git+{url}@{branch}" in first, \
         f"{path.name} installs from another place than _config.yml's repository"
     # Only the install is conditional, and it never reinstalls torch.
