@@ -25,7 +25,6 @@ the judge against the 1,000 held-out test digits, beside the real-versus-real ba
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import torch
@@ -36,6 +35,8 @@ from genlab import pretrained
 from genlab.data import Batches, load_digits
 from genlab.judge import load_judge
 from genlab.metrics import score_samples
+
+from report import print_rows, write_json
 from genlab.models.gan import to_signed_range, to_unit_range
 
 
@@ -131,19 +132,8 @@ def main() -> None:
     samples, steps, elapsed = reference_run(train, args.seconds)
     rows["PyTorch DCGAN tutorial recipe"] = (score_samples(judge, samples, test), steps,
                                              elapsed)
-    print(f"budget {args.seconds:g} s, torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads")
-    print(f"| {'generator':38s} | steps | train s | confidence | eff. classes | Fréchet "
-          f"| precision | recall |")
-    print("|" + "---|" * 8)
-    for name, (s, steps, elapsed) in rows.items():
-        print(f"| {name:38s} | {steps or '':>5} | {elapsed or 0:7.1f} | "
-              f"{s['confidence']:10.3f} | {s['effective classes']:12.2f} | "
-              f"{s['Fréchet distance']:7.1f} | {s['precision']:9.2f} | {s['recall']:6.2f} |")
-    if args.json:
-        with open(args.json, "w") as file:
-            json.dump({name: {"scores": s, "steps": steps, "seconds": elapsed}
-                       for name, (s, steps, elapsed) in rows.items()}, file, indent=1)
+    print_rows(rows, args.seconds, width=38)
+    write_json(rows, args.json)
 
 
 if __name__ == "__main__":

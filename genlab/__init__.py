@@ -7,6 +7,15 @@ Each module is one idea a reader can name:
 - :mod:`genlab.runtime` — seeding and device choice
 - :mod:`genlab.plots` — image grids and rows
 - :mod:`genlab.widgets` — interactive pieces that also work without a kernel
+- :mod:`genlab.judge`, :mod:`genlab.metrics` — the digit classifier that scores
+  generators, and its measures
+- :mod:`genlab.training`, :mod:`genlab.adversarial`, :mod:`genlab.diffusion` — how
+  classifiers and autoencoders, GANs, and diffusion models are trained
+- :mod:`genlab.models` — the networks: ``cnn``, ``autoencoders``, ``gan``,
+  ``stylegan``, ``unet``
+- :mod:`genlab.pretrained` — the models chapters share, by recipe, from the cache
+- :mod:`genlab.yardstick` — every generator of the book scored the same way
+- :mod:`genlab.classroom` — student copies and measured chapter times, for teachers
 """
 
 __version__ = "0.1.0"

@@ -112,11 +112,15 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def _cached_models() -> dict[str, float]:
-    """The model cache's files and their modification times."""
-    from genlab.cache import cache_dir
+def _missing_models() -> list[str]:
+    """The shared models (the judge and every recipe of :mod:`genlab.pretrained`) that
+    the model cache does not hold yet: a chapter that needs one trains it first."""
+    from genlab import pretrained
+    from genlab.cache import cache_path
+    from genlab.judge import JUDGE_NAME
 
-    return {path.name: path.stat().st_mtime for path in cache_dir().glob("*.pt")}
+    return [name for name in (JUDGE_NAME, *pretrained.RECIPES)
+            if not cache_path(name).is_file()]
 
 
 def time_chapters(book_dir: Path | str = BOOK, out_file: Path | str | None = None,
@@ -126,9 +130,10 @@ def time_chapters(book_dir: Path | str = BOOK, out_file: Path | str | None = Non
     seconds each took with the facts of the run; write them to ``out_file`` (JSON).
 
     The times are meant for a class whose machines ran ``make book`` once, so the model
-    cache is warm: the chapters load the models they share instead of training them.
-    The record says whether that held — it lists any model the run had to train. If a
-    chapter raises, nothing is written.
+    cache is warm: the chapters load the models they share instead of training them
+    (those that train a model in view still do). The record says whether that held —
+    it lists any shared model missing from the cache when the run began, which some
+    chapter then had to train. If a chapter raises, nothing is written.
     """
     import torch
     from nbclient import NotebookClient
@@ -136,7 +141,7 @@ def time_chapters(book_dir: Path | str = BOOK, out_file: Path | str | None = Non
 
     book_dir = Path(book_dir)
     out_file = Path(out_file) if out_file else book_dir / TIMES_FILE.name
-    cache_before = _cached_models()
+    missing = _missing_models()
     seconds = {}
     for path in tqdm(chapters(book_dir), desc="chapters", unit="chapter"):
         notebook = _read(path)
@@ -144,8 +149,6 @@ def time_chapters(book_dir: Path | str = BOOK, out_file: Path | str | None = Non
         NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                        resources={"metadata": {"path": str(book_dir)}}).execute()
         seconds[path.stem] = round(time.perf_counter() - start, 1)
-    trained = sorted(name for name, mtime in _cached_models().items()
-                     if cache_before.get(name) != mtime)
     record = {
         "date": date.today().isoformat(),
         "cpu": _cpu_name(),
@@ -154,8 +157,8 @@ def time_chapters(book_dir: Path | str = BOOK, out_file: Path | str | None = Non
         "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),
         "python": platform.python_version(),
-        "model_cache": "cold" if trained else "warm",
-        "models_trained_during_run": trained,
+        "model_cache": "cold" if missing else "warm",
+        "models_trained_during_run": missing,
         "seconds": seconds,
     }
     _write_atomically(out_file, json.dumps(record, indent=1) + "\n")

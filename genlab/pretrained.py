@@ -15,14 +15,19 @@ from typing import Any
 from . import cache
 from .adversarial import train_gan
 from .data import load_digits
+from .diffusion import train_diffusion
 from .models.autoencoders import VAE, ConvAutoencoder
 from .models.gan import Discriminator, Generator
+from .models.stylegan import StyleGenerator
+from .models.unet import DenoisingUNet
 from .training import History, fit_autoencoder
 
 CONV_AUTOENCODER = "conv-autoencoder-16-v1"
 VAE_NAME = "vae-8-v1"
 GAN_NAME = "gan-digits-v3"
 CONDITIONAL_GAN = "conditional-gan-digits-v3"
+STYLE_GAN = "style-gan-digits-v1"
+DIFFUSION = "diffusion-digits-v1"
 
 _GAN_RECIPE: dict[str, Any] = dict(
     noise_dim=32, width=32, refine=True, batch_spread=True, steps=2500, batch_size=64,
@@ -37,11 +42,21 @@ RECIPES: dict[str, dict[str, Any]] = {
     # about a minute here; the label decides the digit (the chapter measures how often)
     CONDITIONAL_GAN: dict(_GAN_RECIPE, classes=10, batch_spread=False, steps=1200,
                           lr_g=1e-3, lr_d=5e-4, betas=(0.5, 0.999), cooldown=0.0),
+    # about three minutes here; the style-based generator beside the book's
+    # discriminator, trained by the GAN loop
+    STYLE_GAN: dict(_GAN_RECIPE, style_dim=64, style_width=48, mixing=0.5, steps=1200,
+                    lr_g=2e-3),
+    # about three minutes here; its quality at 180 s is in benchmarks/README.md
+    DIFFUSION: dict(channels=(32, 64), patch=2, steps=1400, batch_size=64,
+                    lr=2e-3, ema_decay=0.995, cooldown=0.3, seed=0),
 }
-_MODEL_KEYS = ("noise_dim", "width", "refine", "classes", "batch_spread")
+_MODEL_KEYS = ("noise_dim", "width", "refine", "classes", "batch_spread", "style_dim",
+               "style_width", "mixing")
 BUILDERS = {CONV_AUTOENCODER: lambda: ConvAutoencoder(latent_dim=16),
-            VAE_NAME: lambda: VAE(latent_dim=8)}
-GANS = (GAN_NAME, CONDITIONAL_GAN)
+            VAE_NAME: lambda: VAE(latent_dim=8),
+            DIFFUSION: lambda: DenoisingUNet(RECIPES[DIFFUSION]["channels"],
+                                             RECIPES[DIFFUSION]["patch"])}
+GANS = (GAN_NAME, CONDITIONAL_GAN, STYLE_GAN)
 
 
 def _recipe(name: str) -> dict[str, Any]:
@@ -57,6 +72,9 @@ def build(name: str):
 
     recipe = _recipe(name)
     torch.manual_seed(recipe["seed"])
+    if name == STYLE_GAN:
+        return StyleGenerator(recipe["noise_dim"], recipe["style_dim"],
+                              recipe["style_width"], mixing=recipe["mixing"])
     if name in GANS:
         return Generator(recipe["noise_dim"], recipe["width"], recipe.get("classes", 0),
                          refine=recipe["refine"])
@@ -82,6 +100,15 @@ def train(name: str, model, progress: bool = True, hooks=(),
     """
     recipe = _recipe(name)
     images, labels = load_digits("train")
+    if name == DIFFUSION:
+        loop = {k: v for k, v in recipe.items() if k not in ("channels", "patch")}
+        if seconds is not None:
+            loop.update(seconds=seconds)
+        averaged, history = train_diffusion(model, images, progress=progress, **loop)
+        # What is kept, and what samples, is the moving average of the weights.
+        model.load_state_dict(averaged.state_dict())
+        return history, {"recipe": dict(recipe), "seconds": history.seconds[-1],
+                         "steps": len(history.loss)}
     if name not in GANS:
         history = fit_autoencoder(model, images, load_digits("test")[0],
                                   progress=progress, **recipe)
@@ -99,8 +126,13 @@ def save(name: str, model, meta: dict[str, Any]) -> None:
     cache.save(name, model, **meta)
 
 
+def load_with_meta(name: str, *, retrain: bool = False, progress: bool = True):
+    """``(model, meta)``: the trained model ``name`` (eval mode), from the cache or
+    trained first, and what was stored beside it (its recipe, its training seconds)."""
+    return cache.cached_model(name, lambda: build(name),
+                              lambda m: train(name, m, progress)[1], retrain=retrain)
+
+
 def load(name: str, *, retrain: bool = False, progress: bool = True):
     """The trained model ``name`` (eval mode), from the cache or trained first."""
-    model, _ = cache.cached_model(name, lambda: build(name),
-                                  lambda m: train(name, m, progress)[1], retrain=retrain)
-    return model
+    return load_with_meta(name, retrain=retrain, progress=progress)[0]

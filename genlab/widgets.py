@@ -364,3 +364,73 @@ def conditional_explorer(generator, *, seed: int = 0, scale: int = 5) -> widgets
     box = widgets.VBox([widgets.HBox([digit, sweep]), picture])
     box.controls, box.picture = (digit, sweep), picture
     return box
+
+
+def _mixing_sources(generator, seed: int, count: int):
+    import torch
+
+    # Each set from its own seed, so the first few sources are the same however many
+    # are drawn: the twin's four are the live widget's first four.
+    return [torch.randn(count, generator.noise_dim,
+                        generator=torch.Generator().manual_seed(seed + k)) for k in (0, 1)]
+
+
+def _mixture_png(generator, z_coarse, z_fine, crossover: int, scale: int) -> bytes:
+    """The coarse source, the fine source and their mixture, side by side."""
+    import torch
+
+    noise = torch.Generator().manual_seed(0)  # the same per-pixel noise for all three
+    coarse = generator.mix(z_coarse[None], z_coarse[None], generator=noise)
+    fine = generator.mix(z_fine[None], z_fine[None],
+                         generator=torch.Generator().manual_seed(0))
+    mixed = generator.mix(z_coarse[None], z_fine[None], crossover,
+                          generator=torch.Generator().manual_seed(0))
+    gap = torch.ones(1, 28, 4)
+    return digit_png(torch.cat([coarse[0], gap, fine[0], gap, mixed[0]], dim=-1), scale)
+
+
+MIXING_CAPTION = ("left: the coarse source · middle: the fine source · right: layers "
+                  "below the crossover styled by the left, the rest by the middle")
+
+
+def style_mixer(generator, *, seed: int = 0, sources: int = 8,
+                scale: int = 6) -> widgets.VBox:
+    """Live: pick a coarse source, a fine source and the crossover layer; a style-based
+    generator draws the mixture at once (Jupyter and Colab)."""
+    coarse, fine = _mixing_sources(generator, seed, sources)
+    pick_coarse = widgets.IntSlider(value=0, min=0, max=sources - 1,
+                                    description="coarse from")
+    pick_fine = widgets.IntSlider(value=1, min=0, max=sources - 1, description="fine from")
+    crossover = widgets.IntSlider(value=generator.num_layers // 2 + 1, min=0,
+                                  max=generator.num_layers, description="crossover")
+    picture = widgets.Image(format="png")
+
+    def redraw(*_):
+        picture.value = _mixture_png(generator.eval(), coarse[pick_coarse.value],
+                                     fine[pick_fine.value], crossover.value, scale)
+
+    for control in (pick_coarse, pick_fine, crossover):
+        control.observe(redraw, names="value")
+    redraw()
+    box = widgets.VBox([widgets.HBox([pick_coarse, pick_fine, crossover],
+                                     layout=widgets.Layout(flex_flow="row wrap")),
+                        picture, widgets.HTML(f"<small>{MIXING_CAPTION}</small>")])
+    box.controls, box.picture = (pick_coarse, pick_fine, crossover), picture
+    return box
+
+
+def style_mixing_gallery(generator, *, seed: int = 0, sources: int = 4,
+                         scale: int = 6) -> widgets.VBox:
+    """The kernel-free twin of :func:`style_mixer`: every mixture of ``sources`` coarse
+    and ``sources`` fine sources at every crossover, drawn in advance, behind three
+    linked dropdowns (:func:`choice_grid`)."""
+    coarse, fine = _mixing_sources(generator, seed, sources)
+    names = [f"source {i + 1}" for i in range(sources)]
+    layers = [str(c) for c in range(generator.num_layers + 1)]
+    frames = {(names[i], names[j], c): _mixture_png(generator.eval(), coarse[i], fine[j],
+                                                    int(c), scale)
+              for i in range(sources) for j in range(sources) for c in layers}
+    box = choice_grid(frames, {"coarse from": names, "fine from": names,
+                               "crossover": layers})
+    box.children = (*box.children, widgets.HTML(f"<small>{MIXING_CAPTION}</small>"))
+    return box

@@ -50,7 +50,7 @@ PAGES = _toc_pages() + ["genindex.html", "search.html"]
 NOTEBOOKS = {f"{p.parent.name}/{p.stem}.html": p for p in (ROOT / "book").glob("*.ipynb")}
 # What a chapter's code asks for, so a page that lost its twins or players fails.
 TWIN_MAKERS = re.compile(r"\b(?:image_player|grid_player|choice_grid|convolution_gallery|"
-                         r"knob_gallery)\(")
+                         r"knob_gallery|style_mixing_gallery)\(")
 PLAYER_MAKERS = re.compile(r"\b(?:animation_html|\w+\.animation)\(")
 
 

@@ -138,3 +138,13 @@ def test_instructor_page_has_a_card_for_every_chapter():
     cards = re.findall(r'chapter_card\("(\w+)"\)', code)
     assert cards == [p.stem for p in CHAPTERS]
     assert "times_table()" in code
+
+
+def test_a_cold_cache_is_named_in_the_record(monkeypatch, tmp_path):
+    from genlab import pretrained
+    from genlab.judge import JUDGE_NAME
+
+    monkeypatch.setenv("GENLAB_CACHE", str(tmp_path))
+    assert classroom._missing_models() == [JUDGE_NAME, *pretrained.RECIPES]
+    (tmp_path / f"{JUDGE_NAME}.pt").write_bytes(b"")
+    assert JUDGE_NAME not in classroom._missing_models()

@@ -1,0 +1,118 @@
+"""A small U-Net that looks at a noisy digit and says which way the noise points.
+
+The denoiser of the diffusion chapter. It reads an image ``(N, 1, 28, 28)`` and the
+noise level ``t`` in [0, 1] of each image, and returns a tensor of the same shape. Its
+shape is the U of Ronneberger et al. (2015): the image is halved on the way down, so
+that the bottom of the U sees the whole digit, and doubled on the way up, with *skip
+connections* that hand each level's fine detail across the U to the layer that
+rebuilds it. The noise level enters every block as a learned per-channel shift (a
+*time embedding*): removing a little noise and removing a lot are different jobs, and
+the same weights must do both.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .cnn import check_digit_batch
+
+
+def time_features(t: torch.Tensor, size: int) -> torch.Tensor:
+    """``t`` in [0, 1], shaped ``(N,)`` -> ``(N, size)`` sines and cosines of
+    geometrically spaced frequencies: a code in which nearby noise levels look alike
+    and far ones do not (the positional encoding of transformers)."""
+    half = size // 2
+    frequencies = torch.exp(-math.log(1000.0) * torch.arange(half) / half)
+    angles = 1000.0 * t[:, None] * frequencies[None]
+    return torch.cat([angles.sin(), angles.cos()], dim=1)
+
+
+class Block(nn.Module):
+    """Two 3x3 convolutions with group norm and SiLU; the noise level shifts the
+    channels between them; a residual path around both."""
+
+    def __init__(self, inputs: int, outputs: int, time_size: int):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inputs, outputs, 3, padding=1)
+        self.norm1 = nn.GroupNorm(8, outputs)
+        self.time = nn.Linear(time_size, outputs)
+        self.conv2 = nn.Conv2d(outputs, outputs, 3, padding=1)
+        self.norm2 = nn.GroupNorm(8, outputs)
+        self.skip = nn.Conv2d(inputs, outputs, 1) if inputs != outputs else nn.Identity()
+
+    def forward(self, x: torch.Tensor, time: torch.Tensor) -> torch.Tensor:
+        h = F.silu(self.norm1(self.conv1(x)))
+        h = h + self.time(time)[:, :, None, None]
+        h = F.silu(self.norm2(self.conv2(h)))
+        return h + self.skip(x)
+
+
+class DenoisingUNet(nn.Module):
+    """images ``(N, 1, 28, 28)`` and noise levels ``t`` ``(N,)`` -> ``(N, 1, 28, 28)``.
+
+    ``channels`` lists the width of each level of the U, largest image first; each
+    level halves the image. With ``patch=2`` the image is first folded into 2 x 2
+    patches (``PixelUnshuffle``: 1 x 28 x 28 -> 4 x 14 x 14) and unfolded at the end, so
+    the U starts at 14 x 14: full-size convolutions are the slowest part on a CPU, and
+    the folded image loses nothing. Two blocks work at the smallest size, where a
+    convolution is cheap and sees the whole digit. What the output means is the
+    training objective's choice (see :mod:`genlab.diffusion`).
+    """
+
+    def __init__(self, channels: tuple[int, ...] = (32, 64), patch: int = 2,
+                 time_size: int = 64):
+        super().__init__()
+        if patch not in (1, 2) or len(channels) < 2 or 28 // patch // 2 ** (len(channels) - 1) < 7:
+            raise ValueError(f"channels {tuple(channels)} with patch {patch} would shrink "
+                             "the 28 x 28 digits below 7 x 7; use fewer levels")
+        self.channels, self.patch, self.time_size = tuple(channels), patch, time_size
+        pixels = patch * patch
+        self.time_mlp = nn.Sequential(nn.Linear(time_size, time_size), nn.SiLU(),
+                                      nn.Linear(time_size, time_size))
+        self.fold = nn.PixelUnshuffle(patch)
+        self.stem = nn.Conv2d(pixels, channels[0], 3, padding=1)
+        self.down = nn.ModuleList(Block(c, c, time_size) for c in channels[:-1])
+        self.shrink = nn.ModuleList(nn.Conv2d(a, b, 3, stride=2, padding=1)
+                                    for a, b in zip(channels, channels[1:]))
+        self.middle = nn.ModuleList([Block(channels[-1], channels[-1], time_size),
+                                     Block(channels[-1], channels[-1], time_size)])
+        self.grow = nn.ModuleList(nn.ConvTranspose2d(b, a, 4, stride=2, padding=1)
+                                  for a, b in zip(channels, channels[1:]))
+        self.merge = nn.ModuleList(Block(2 * c, c, time_size) for c in channels[:-1])
+        self.head = nn.Conv2d(channels[0], pixels, 3, padding=1)
+        self.unfold = nn.PixelShuffle(patch)
+        nn.init.zeros_(self.head.weight)
+        nn.init.zeros_(self.head.bias)
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        check_digit_batch(x)
+        t = check_noise_levels(t, len(x))
+        time = self.time_mlp(time_features(t, self.time_size))
+        h = self.stem(self.fold(x))
+        skips = []
+        for block, shrink in zip(self.down, self.shrink):
+            h = block(h, time)
+            skips.append(h)
+            h = shrink(h)
+        for block in self.middle:
+            h = block(h, time)
+        for grow, merge in zip(reversed(self.grow), reversed(self.merge)):
+            h = merge(torch.cat([grow(h), skips.pop()], dim=1), time)
+        return self.unfold(self.head(h))
+
+
+def check_noise_levels(t, n: int) -> torch.Tensor:
+    """``t`` as a float tensor ``(n,)`` in [0, 1]; a clear error otherwise."""
+    t = torch.as_tensor(t, dtype=torch.float32)
+    if t.ndim == 0:
+        t = t.expand(n)
+    if t.shape != (n,):
+        raise ValueError(f"expected one noise level per image, shaped ({n},), got "
+                         f"{tuple(t.shape)}")
+    if not torch.isfinite(t).all() or t.min() < 0 or t.max() > 1:
+        raise ValueError("noise levels t must lie in [0, 1] (0: clean, 1: pure noise)")
+    return t

@@ -1,0 +1,191 @@
+"""Every generator of the book on one yardstick.
+
+Six ways to draw a digit, each trained on the same 4,000 bundled digits and each from
+the model cache (trained first where this machine has none yet):
+
+* the convolutional autoencoder, decoding codes drawn from a Gaussian fitted to its
+  codes of the training digits;
+* the VAE, decoding codes drawn from N(0, I);
+* the GAN and the conditional GAN (asked for each digit equally often);
+* the style-based GAN;
+* the diffusion model, with a chosen number of sampling steps.
+
+Each draws the same number of digits, and the judge (the convolutions chapter's
+classifier) scores them against the held-out test digits with the measures of
+:mod:`genlab.metrics`. Beside the scores stand the seconds each model trained (as
+recorded in the cache when it was trained) and the milliseconds it takes to draw one
+digit on this machine, timed here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from . import cache, pretrained
+from .data import load_digits
+from .diffusion import sample as diffusion_sample
+from .latent import LatentGaussian, encode
+from .metrics import score_samples
+
+MEASURES = ("confidence", "effective classes", "Fréchet distance", "precision", "recall")
+
+
+@dataclass
+class Contender:
+    """A generator as the yardstick sees it: a cache entry and how to draw from it."""
+
+    name: str
+    entry: str
+    draw: Callable[[nn.Module, int, torch.Generator], torch.Tensor]
+
+
+def _fitted_gaussian(autoencoder: nn.Module, n: int, rng: torch.Generator) -> torch.Tensor:
+    codes = encode(autoencoder, load_digits("train")[0])
+    return autoencoder.decode(LatentGaussian.fit(codes).sample(n, rng)).clamp(0, 1)
+
+
+def _vae(vae: nn.Module, n: int, rng: torch.Generator) -> torch.Tensor:
+    return vae.decode(torch.randn(n, vae.latent_dim, generator=rng)).clamp(0, 1)
+
+
+def _each_digit(generator: nn.Module, n: int, rng: torch.Generator) -> torch.Tensor:
+    labels = torch.arange(n) % generator.classes
+    return generator.sample(n, rng, labels=labels)
+
+
+def contenders(diffusion_steps: int = 20) -> list[Contender]:
+    """The book's generators, in the order the book meets them."""
+    return [
+        Contender("autoencoder + fitted Gaussian", pretrained.CONV_AUTOENCODER,
+                  _fitted_gaussian),
+        Contender("VAE", pretrained.VAE_NAME, _vae),
+        Contender("GAN", pretrained.GAN_NAME, lambda g, n, rng: g.sample(n, rng)),
+        Contender("conditional GAN", pretrained.CONDITIONAL_GAN, _each_digit),
+        Contender("style-based GAN", pretrained.STYLE_GAN, lambda g, n, rng: g.sample(n, rng)),
+        Contender(f"diffusion, {diffusion_steps} steps", pretrained.DIFFUSION,
+                  lambda d, n, rng: diffusion_sample(d, n, diffusion_steps, rng)),
+    ]
+
+
+def training_seconds(meta: dict) -> float:
+    """How long the cached model trained, from what was stored beside it."""
+    if "seconds" in meta:
+        return float(meta["seconds"])
+    try:
+        return float(meta["history"]["seconds"][-1])
+    except (KeyError, IndexError, TypeError):
+        raise ValueError("this cache entry records no training time; retrain it with "
+                         "this version of genlab") from None
+
+
+def measure(contender: Contender, judge: nn.Module, real: torch.Tensor, n: int = 1000,
+            seed: int = 0) -> dict:
+    """Draw ``n`` digits from one contender (timed) and score them against ``real``."""
+    model, meta = pretrained.load_with_meta(contender.entry)  # may train: grads on
+    rng = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        start = time.perf_counter()
+        digits = contender.draw(model, n, rng)
+        seconds = time.perf_counter() - start
+    if digits.shape != (n, 1, 28, 28):
+        raise RuntimeError(f"{contender.name} drew {tuple(digits.shape)}, not "
+                           f"{(n, 1, 28, 28)}")
+    return {"generator": contender.name, **score_samples(judge, digits, real),
+            "training s": training_seconds(meta),
+            "ms per digit": 1000 * seconds / n, "samples": digits[:20]}
+
+
+def measure_all(judge: nn.Module, real: torch.Tensor, n: int = 1000, seed: int = 0,
+                chosen: Sequence[Contender] | None = None,
+                progress: bool = True) -> list[dict]:
+    """:func:`measure` for every contender, with the real-versus-real baseline first
+    (``n`` real training digits, scored the same way)."""
+    train = load_digits("train")[0]
+    if n > len(train):
+        raise ValueError(f"n={n} is more than the {len(train)} training digits the "
+                         "baseline draws on")
+    rows = [{"generator": "real training digits (baseline)",
+             **score_samples(judge, train[:n], real), "training s": float("nan"),
+             "ms per digit": float("nan"), "samples": train[:20]}]
+    for contender in tqdm(chosen or contenders(), desc="generators", disable=not progress):
+        rows.append(measure(contender, judge, real, n, seed))
+    return rows
+
+
+def table(rows: Sequence[dict]) -> str:
+    """The rows of :func:`measure_all` as a Markdown table."""
+    def cell(key: str, value: float) -> str:
+        if value != value:  # NaN: not applicable
+            return ""
+        if key == "Fréchet distance" or key == "training s":
+            return f"{value:.0f}"
+        if key == "ms per digit":
+            return f"{value:.2f}"
+        return f"{value:.2f}" if key == "effective classes" else f"{value:.3f}"
+
+    keys = [*MEASURES, "training s", "ms per digit"]
+    lines = ["| generator | " + " | ".join(keys) + " |",
+             "|---|" + "---:|" * len(keys)]
+    lines += ["| " + row["generator"] + " | " + " | ".join(cell(k, row[k]) for k in keys)
+              + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def figure(rows: Sequence[dict]) -> plt.Figure:
+    """Three panels: Fréchet distance (lower is better), precision against recall
+    (up and right is better), and quality against the time to draw a digit."""
+    generated = [row for row in rows if row["ms per digit"] == row["ms per digit"]]
+    baseline = rows[0]
+    fig, (bars, pr, cost) = plt.subplots(1, 3, figsize=(15, 4.2))
+    names = [row["generator"] for row in generated]
+    colours = plt.cm.tab10(range(len(generated)))
+    bars.barh(names, [row["Fréchet distance"] for row in generated], color=colours)
+    bars.axvline(baseline["Fréchet distance"], color="black", ls="--", lw=1,
+                 label="real vs real")
+    bars.set(xscale="log", xlabel="Fréchet distance (log scale; lower is better)")
+    bars.invert_yaxis()
+    bars.legend(loc="lower right")
+    for row, colour in zip(generated, colours):
+        pr.scatter(row["recall"], row["precision"], s=80, color=colour,
+                   label=row["generator"])
+        cost.scatter(row["ms per digit"], row["Fréchet distance"], s=80, color=colour)
+    pr.scatter(baseline["recall"], baseline["precision"], marker="*", s=200,
+               color="black", label="real digits")
+    pr.set(xlim=(0, 1.02), ylim=(0, 1.02), xlabel="recall (coverage)",
+           ylabel="precision (quality)", title="precision and recall")
+    pr.legend(fontsize=8, loc="lower left")
+    cost.set(xscale="log", yscale="log", xlabel="milliseconds to draw one digit (log)",
+             ylabel="Fréchet distance (log)", title="quality against drawing time")
+    for axis in (pr, cost):
+        axis.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def samples_figure(rows: Sequence[dict], per_row: int = 12) -> plt.Figure:
+    """The first ``per_row`` digits of every row, one strip each, named on the left."""
+    fig, axes = plt.subplots(len(rows), 1, figsize=(per_row * 0.55 + 3, len(rows) * 0.62))
+    for axis, row in zip(axes, rows):
+        strip = torch.cat(list(row["samples"][:per_row, 0]), dim=1)
+        axis.imshow(strip, cmap="gray", vmin=0, vmax=1)
+        axis.set_xticks([])
+        axis.set_yticks([])
+        axis.set_ylabel(row["generator"], rotation=0, ha="right", va="center", fontsize=9)
+    fig.subplots_adjust(left=0.3, hspace=0.08)
+    return fig
+
+
+def leaders(rows: Sequence[dict]) -> dict[str, str]:
+    """Which generator (not the real baseline) does best by each measure."""
+    generated = rows[1:]
+    best = {"confidence": max, "effective classes": max, "Fréchet distance": min,
+            "precision": max, "recall": max, "training s": min, "ms per digit": min}
+    return {measure: choose(generated, key=lambda row: row[measure])["generator"]
+            for measure, choose in best.items()}

@@ -1,0 +1,126 @@
+"""The diffusion model: forward process, velocity loss, training loop, Euler sampler."""
+
+import pytest
+import torch
+
+from genlab import diffusion, pretrained
+from genlab.data import load_digits
+from genlab.models.unet import DenoisingUNet, check_noise_levels, time_features
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits("train")[0][:256]
+
+
+def test_forward_process_runs_from_the_digit_to_its_noise():
+    x0, noise = torch.rand(3, 1, 28, 28) * 2 - 1, torch.randn(3, 1, 28, 28)
+    assert torch.equal(diffusion.add_noise(x0, noise, 0.0), x0)
+    assert torch.equal(diffusion.add_noise(x0, noise, 1.0), noise)
+    halfway = diffusion.add_noise(x0, noise, torch.tensor([0.5, 0.5, 0.5]))
+    assert torch.allclose(halfway, (x0 + noise) / 2)
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        diffusion.add_noise(x0, noise, 1.5)
+    with pytest.raises(ValueError, match="one noise level per image"):
+        diffusion.add_noise(x0, noise, torch.rand(2))
+    with pytest.raises(ValueError, match="same shape"):
+        diffusion.add_noise(x0, noise[:2], 0.5)
+
+
+def test_time_features_tell_noise_levels_apart():
+    codes = time_features(torch.tensor([0.0, 0.01, 0.5, 1.0]), 64)
+    assert codes.shape == (4, 64)
+    near, far = (codes[0] - codes[1]).norm(), (codes[0] - codes[3]).norm()
+    assert near < far
+
+
+def test_denoiser_shapes_and_bad_input():
+    model = DenoisingUNet((8, 16))
+    out = model(torch.randn(5, 1, 28, 28), torch.rand(5))
+    assert out.shape == (5, 1, 28, 28)
+    assert torch.count_nonzero(out) == 0  # the head starts at zero: predicts no motion
+    with pytest.raises(ValueError, match=r"\(N, 1, 28, 28\)"):
+        model(torch.randn(5, 28, 28), torch.rand(5))
+    with pytest.raises(ValueError, match="noise levels"):
+        model(torch.randn(2, 1, 28, 28), torch.tensor([0.5, float("nan")]))
+    assert check_noise_levels(0.3, 4).shape == (4,)
+
+
+def test_velocity_loss_is_zero_for_the_exact_velocity():
+    class Oracle(torch.nn.Module):
+        """Knows x0 and the noise: returns the true velocity for the fixed draws."""
+
+        def forward(self, x, t):
+            return self.velocity
+
+    x0 = torch.rand(4, 1, 28, 28) * 2 - 1
+    rng = torch.Generator().manual_seed(5)
+    noise = torch.randn(x0.shape, generator=rng)
+    oracle = Oracle()
+    oracle.velocity = noise - x0
+    assert diffusion.velocity_loss(oracle, x0, torch.Generator().manual_seed(5)) < 1e-12
+    oracle.velocity = torch.zeros_like(x0)
+    assert diffusion.velocity_loss(oracle, x0, torch.Generator().manual_seed(5)) > 0.5
+
+
+def test_training_lowers_the_loss_and_returns_the_average(digits):
+    model = DenoisingUNet((8, 16))
+    averaged, history = diffusion.train_diffusion(model, digits, steps=60, batch_size=32,
+                                                  lr=3e-3, progress=False)
+    assert len(history.loss) == 60 and len(history.seconds) == 60
+    assert sum(history.loss[-10:]) / 10 < 0.7 * sum(history.loss[:10]) / 10
+    assert averaged is not model and not averaged.training
+    differs = [not torch.equal(a, b) for a, b in
+               zip(averaged.state_dict().values(), model.state_dict().values())]
+    assert any(differs), "the moving average equals the last weights"
+
+
+def test_training_rejects_bad_settings(digits):
+    model = DenoisingUNet((8, 16))
+    with pytest.raises(ValueError, match="steps, seconds or both"):
+        diffusion.train_diffusion(model, digits, steps=None)
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        diffusion.train_diffusion(model, digits * 2 - 1, steps=1)
+    with pytest.raises(ValueError, match=r"\(N, 1, 28, 28\)"):
+        diffusion.train_diffusion(model, digits[:, 0], steps=1)
+    with pytest.raises(ValueError, match="cooldown"):
+        diffusion.train_diffusion(model, digits, steps=1, cooldown=1.0)
+
+
+def test_training_stops_at_the_time_budget(digits):
+    model = DenoisingUNet((8, 16))
+    _, history = diffusion.train_diffusion(model, digits, steps=None, seconds=0.5,
+                                           batch_size=16, progress=False)
+    assert 0 < len(history.loss) and history.seconds[-1] < 5.0
+
+
+def test_sampling_is_seeded_and_follows_the_field():
+    class Constant(torch.nn.Module):
+        """A field that moves every pixel at velocity 1: x0 = noise - 1."""
+
+        def forward(self, x, t):
+            return torch.ones_like(x)
+
+    digits, kept = diffusion.sample(Constant(), 3, 4, torch.Generator().manual_seed(0),
+                                    keep=[0, 4])
+    noise = torch.randn(3, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    assert torch.allclose(kept[0], ((noise + 1) / 2).clamp(0, 1))
+    assert torch.allclose(digits, ((noise - 1 + 1) / 2).clamp(0, 1), atol=1e-6)
+    model = DenoisingUNet((8, 16))
+    a = diffusion.sample(model, 2, 3, torch.Generator().manual_seed(1))
+    b = diffusion.sample(model, 2, 3, torch.Generator().manual_seed(1))
+    assert torch.equal(a, b) and a.min() >= 0 and a.max() <= 1
+    with pytest.raises(ValueError, match="steps must be a positive integer"):
+        diffusion.sample(model, 2, 0)
+    with pytest.raises(ValueError, match="outside 0..3"):
+        diffusion.sample(model, 2, 3, keep=[5])
+
+
+def test_the_recipe_builds_the_denoiser_and_caps_its_time(monkeypatch, digits):
+    model = pretrained.build(pretrained.DIFFUSION)
+    assert isinstance(model, DenoisingUNet)
+    monkeypatch.setattr(pretrained, "load_digits", lambda split: (digits, None))
+    history, meta = pretrained.train(pretrained.DIFFUSION, model, progress=False,
+                                     seconds=0.5)
+    assert meta["steps"] == len(history.loss) < pretrained.RECIPES[pretrained.DIFFUSION]["steps"]
+    assert meta["seconds"] == history.seconds[-1]

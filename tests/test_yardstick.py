@@ -1,0 +1,97 @@
+"""The yardstick: every generator drawn, timed and scored the same way."""
+
+import math
+
+import matplotlib.pyplot as plt
+import pytest
+import torch
+
+from genlab import pretrained, yardstick
+from genlab.data import load_digits
+from genlab.models.cnn import DigitCNN
+
+
+@pytest.fixture(scope="module")
+def judge():
+    torch.manual_seed(0)
+    return DigitCNN().eval()  # untrained: the plumbing is under test, not the verdicts
+
+
+class Copier(torch.nn.Module):
+    """A 'generator' that returns training digits: the yardstick's sanity check."""
+
+    def sample(self, n, rng):
+        digits = load_digits("train")[0]
+        return digits[torch.randint(len(digits), (n,), generator=rng)]
+
+
+def test_every_contender_names_a_cache_entry_the_book_trains():
+    chosen = yardstick.contenders(diffusion_steps=7)
+    assert [c.entry for c in chosen] == [
+        pretrained.CONV_AUTOENCODER, pretrained.VAE_NAME, pretrained.GAN_NAME,
+        pretrained.CONDITIONAL_GAN, pretrained.STYLE_GAN, pretrained.DIFFUSION]
+    assert chosen[-1].name == "diffusion, 7 steps"
+    assert all(c.entry in pretrained.RECIPES for c in chosen)
+
+
+def test_training_seconds_come_from_what_the_cache_stored():
+    assert yardstick.training_seconds({"seconds": 12.5}) == 12.5
+    assert yardstick.training_seconds({"history": {"seconds": [1.0, 4.0]}}) == 4.0
+    with pytest.raises(ValueError, match="retrain"):
+        yardstick.training_seconds({"recipe": {}})
+
+
+def test_measure_draws_times_and_scores(monkeypatch, judge):
+    monkeypatch.setattr(pretrained, "load_with_meta",
+                        lambda entry: (Copier(), {"seconds": 3.0}))
+    contender = yardstick.Contender("copier", "whatever", lambda m, n, rng: m.sample(n, rng))
+    rows = yardstick.measure_all(judge, load_digits("test")[0][:200], n=200,
+                                 chosen=[contender], progress=False)
+    baseline, copier = rows
+    assert baseline["generator"].startswith("real") and math.isnan(baseline["training s"])
+    assert copier["generator"] == "copier" and copier["training s"] == 3.0
+    assert copier["ms per digit"] > 0 and copier["samples"].shape == (20, 1, 28, 28)
+    for measure in yardstick.MEASURES:
+        assert math.isfinite(copier[measure])
+    assert copier["precision"] > 0.5  # copies of real digits lie among real digits
+
+    wrong = yardstick.Contender("bad", "whatever", lambda m, n, rng: torch.zeros(n, 28, 28))
+    with pytest.raises(RuntimeError, match="bad drew"):
+        yardstick.measure(wrong, judge, load_digits("test")[0][:200], n=10)
+
+
+def test_table_and_figure_show_every_row(monkeypatch, judge):
+    monkeypatch.setattr(pretrained, "load_with_meta",
+                        lambda entry: (Copier(), {"seconds": 3.0}))
+    contender = yardstick.Contender("copier", "x", lambda m, n, rng: m.sample(n, rng))
+    rows = yardstick.measure_all(judge, load_digits("test")[0][:100], n=100,
+                                 chosen=[contender], progress=False)
+    table = yardstick.table(rows)
+    lines = table.splitlines()
+    assert len(lines) == 2 + len(rows) and "| copier |" in table
+    assert lines[0].count("|") == lines[2].count("|")  # every row fills every column
+    fig = yardstick.figure(rows)
+    assert len(fig.axes) == 3
+    plt.close(fig)
+    fig = yardstick.samples_figure(rows, per_row=5)
+    assert [a.get_ylabel() for a in fig.axes] == [r["generator"] for r in rows]
+    assert fig.axes[1].images[0].get_array().shape == (28, 5 * 28)
+    plt.close(fig)
+    assert set(yardstick.leaders(rows).values()) == {"copier"}  # the baseline never leads
+    with pytest.raises(ValueError, match="more than the"):
+        yardstick.measure_all(judge, load_digits("test")[0], n=10_000, chosen=[],
+                              progress=False)
+
+
+def test_a_contender_missing_from_the_cache_is_trained_with_gradients(monkeypatch, judge):
+    """measure() must not switch gradients off before the model is loaded: loading
+    may mean training it first."""
+    def load_with_meta(entry):
+        weight = torch.zeros(1, requires_grad=True)
+        (weight * 2).sum().backward()  # fails under torch.no_grad()
+        return Copier(), {"seconds": 1.0}
+
+    monkeypatch.setattr(pretrained, "load_with_meta", load_with_meta)
+    contender = yardstick.Contender("copier", "x", lambda m, n, rng: m.sample(n, rng))
+    row = yardstick.measure(contender, judge, load_digits("test")[0][:50], n=50)
+    assert row["training s"] == 1.0
