@@ -131,7 +131,9 @@ def table(rows: Sequence[dict]) -> str:
         return f"{value:.2f}" if key == "effective classes" else f"{value:.3f}"
 
     keys = [*MEASURES, "training s", "ms per digit"]
-    lines = ["| generator | " + " | ".join(keys) + " |",
+    short = {"effective classes": "eff. classes", "Fréchet distance": "Fréchet",
+             "training s": "train s", "ms per digit": "ms/digit"}  # fits the page
+    lines = ["| generator | " + " | ".join(short.get(k, k) for k in keys) + " |",
              "|---|" + "---:|" * len(keys)]
     lines += ["| " + row["generator"] + " | " + " | ".join(cell(k, row[k]) for k in keys)
               + " |" for row in rows]
