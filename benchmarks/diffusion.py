@@ -97,9 +97,8 @@ def genlab_run(images: torch.Tensor, seconds: float, sampling_steps: list[int]):
     samples = {}
     for steps in sampling_steps:
         start = time.perf_counter()
-        samples[steps] = diffusion.sample(model, 1000, steps,
-                                          torch.Generator().manual_seed(1))
-        samples[steps] = (samples[steps], time.perf_counter() - start)
+        images = diffusion.sample(model, 1000, steps, torch.Generator().manual_seed(1))
+        samples[steps] = (images, time.perf_counter() - start)
     return samples, len(history.loss), history.seconds[-1]
 
 

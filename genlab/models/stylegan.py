@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .gan import to_unit_range
+from .gan import Generator, to_unit_range
 
 RESOLUTIONS = (7, 7, 14, 14, 28, 28)
 """The image size at which each styled layer works, bottom to top."""
@@ -112,10 +112,7 @@ class StyleGenerator(nn.Module):
     def latent_dim(self) -> int:
         return self.noise_dim
 
-    def check_noise(self, z: torch.Tensor) -> None:
-        if not isinstance(z, torch.Tensor) or z.ndim != 2 or z.shape[1] != self.noise_dim:
-            shape = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
-            raise ValueError(f"expected noise shaped (N, {self.noise_dim}), got {shape}")
+    check_noise = Generator.check_noise  # the same noise, the same error message
 
     def styles(self, z: torch.Tensor) -> torch.Tensor:
         """The style ``w`` ``(N, style_dim)`` of each noise vector (the mapping network)."""
