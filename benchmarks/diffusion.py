@@ -3,12 +3,14 @@
 Both train on the same 4,000 bundled training digits for the same wall-clock budget
 (default 180 s) in one run on this machine; then 1,000 samples of each are scored by
 the judge against the 1,000 held-out test digits, beside the real-versus-real baseline
-and the book's GAN as the cache holds it (trained by its own recipe, about two minutes).
+and the book's GAN and conditional GAN as the cache holds them (each trained by its own
+recipe).
 
-* genlab: ``genlab.pretrained.RECIPES[DIFFUSION]`` — the time-conditioned U-Net of
-  ``genlab.models.unet``, flow matching (predict the velocity ``noise - x0`` of the
-  straight path), Adam with a linear cool-down, the moving average of the weights;
-  sampled with Euler steps (several step counts are scored).
+* genlab: ``genlab.pretrained.RECIPES[DIFFUSION]`` — the time- and label-conditioned
+  U-Net of ``genlab.models.unet``, flow matching (predict the velocity ``noise - x0`` of
+  the straight path), labels hidden for 15% of the digits, Adam with a linear
+  cool-down, the moving average of the weights; sampled with Euler steps, labels drawn
+  at random, without a label (w = 0), with it (w = 1) and guided (w > 1).
 * reference: the "BasicUNet" recipe of the Hugging Face diffusion course's first unit:
   three 5x5 convolutions down (32, 64, 64 channels, max-pooling between them) and three
   up (upsampling, skip connections added), SiLU, no noise-level input; trained to
@@ -16,7 +18,7 @@ and the book's GAN as the cache holds it (trained by its own recipe, about two m
   [0, 1]) by MSE, Adam 1e-3, batch 128; sampled in 5 steps by moving a fifth, a
   quarter, ... of the way to the predicted clean image.
 
-    python benchmarks/diffusion.py                 # 180 s each, about eight minutes
+    python benchmarks/diffusion.py                 # 180 s each, about eleven minutes
     python benchmarks/diffusion.py --seconds 10    # a quick smoke run
 """
 
@@ -90,40 +92,49 @@ def reference_run(images: torch.Tensor, seconds: float):
     return x.clamp(0, 1), steps, elapsed
 
 
-def genlab_run(images: torch.Tensor, seconds: float, sampling_steps: list[int]):
+#: (Euler steps, guidance scale w) scored for the genlab recipe
+SAMPLERS = [(20, 0.0), (20, 1.0), (5, 1.5), (10, 1.5), (20, 1.5), (20, 2.0), (20, 3.0)]
+
+
+def genlab_run(images: torch.Tensor, seconds: float):
     model = pretrained.build(pretrained.DIFFUSION)
     history, _ = pretrained.train(pretrained.DIFFUSION, model, progress=False,
                                   seconds=seconds)
     samples = {}
-    for steps in sampling_steps:
+    for steps, guidance in SAMPLERS:
         start = time.perf_counter()
-        images = diffusion.sample(model, 1000, steps, torch.Generator().manual_seed(1))
-        samples[steps] = (images, time.perf_counter() - start)
+        images = diffusion.sample(model, 1000, steps, torch.Generator().manual_seed(1),
+                                  guidance=guidance)
+        samples[steps, guidance] = (images, time.perf_counter() - start)
     return samples, len(history.loss), history.seconds[-1]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=180.0)
-    parser.add_argument("--sampling-steps", type=int, nargs="+", default=[5, 10, 20, 50])
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     judge = load_judge(progress=False)
     train, _ = load_digits("train")
     test, _ = load_digits("test")
     rows = {"real digits (baseline)": (score_samples(judge, train[:1000], test), None, None)}
-    gan, meta = pretrained.load_with_meta(pretrained.GAN_NAME, progress=False)
-    rows["the book's GAN (cache, its recipe)"] = (
-        score_samples(judge, gan.sample(1000, torch.Generator().manual_seed(1)), test),
-        meta["steps"], meta["seconds"])
-    samples, steps, elapsed = genlab_run(train, args.seconds, args.sampling_steps)
-    for n, (images, sampling_seconds) in samples.items():
-        rows[f"genlab diffusion, {n} Euler steps ({sampling_seconds:.1f} s / 1,000)"] = (
+    for title, name in (("the book's GAN", pretrained.GAN_NAME),
+                        ("the book's conditional GAN", pretrained.CONDITIONAL_GAN)):
+        gan, meta = pretrained.load_with_meta(name, progress=False)
+        rng = torch.Generator().manual_seed(1)
+        labels = (torch.randint(10, (1000,), generator=torch.Generator().manual_seed(2))
+                  if gan.classes else None)
+        rows[f"{title} (cache, its recipe)"] = (
+            score_samples(judge, gan.sample(1000, rng, labels=labels), test),
+            meta["steps"], meta["seconds"])
+    samples, steps, elapsed = genlab_run(train, args.seconds)
+    for (n, w), (images, sampling_seconds) in samples.items():
+        rows[f"genlab diffusion, w = {w:g}, {n} steps ({sampling_seconds:.1f} s / 1,000)"] = (
             score_samples(judge, images, test), steps, elapsed)
     images, steps, elapsed = reference_run(train, args.seconds)
     rows["course BasicUNet recipe, 5 steps"] = (score_samples(judge, images, test), steps,
                                                 elapsed)
-    print_rows(rows, args.seconds, width=50)
+    print_rows(rows, args.seconds, width=56)
     write_json(rows, args.json)
 
 

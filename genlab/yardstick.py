@@ -8,7 +8,8 @@ the model cache (trained first where this machine has none yet):
 * the VAE, decoding codes drawn from N(0, I);
 * the GAN and the conditional GAN (asked for each digit equally often);
 * the style-based GAN;
-* the diffusion model, with a chosen number of sampling steps.
+* the diffusion model (asked for each digit equally often), with a chosen number of
+  sampling steps and guidance scale.
 
 Each draws the same number of digits, and the judge (the convolutions chapter's
 classifier) scores them against the held-out test digits with the measures of
@@ -30,6 +31,7 @@ from tqdm.auto import tqdm
 
 from . import cache, pretrained
 from .data import load_digits
+from .diffusion import GUIDANCE
 from .diffusion import sample as diffusion_sample
 from .latent import LatentGaussian, encode
 from .metrics import score_samples
@@ -60,7 +62,15 @@ def _each_digit(generator: nn.Module, n: int, rng: torch.Generator) -> torch.Ten
     return generator.sample(n, rng, labels=labels)
 
 
-def contenders(diffusion_steps: int = 20) -> list[Contender]:
+def _diffusion(steps: int, guidance: float) -> Callable:
+    def draw(denoiser: nn.Module, n: int, rng: torch.Generator) -> torch.Tensor:
+        return diffusion_sample(denoiser, n, steps, rng, labels=torch.arange(n) % 10,
+                                guidance=guidance)
+    return draw
+
+
+def contenders(diffusion_steps: int = 20,
+               guidance: float = GUIDANCE) -> list[Contender]:
     """The book's generators, in the order the book meets them."""
     return [
         Contender("autoencoder + fitted Gaussian", pretrained.CONV_AUTOENCODER,
@@ -69,8 +79,8 @@ def contenders(diffusion_steps: int = 20) -> list[Contender]:
         Contender("GAN", pretrained.GAN_NAME, lambda g, n, rng: g.sample(n, rng)),
         Contender("conditional GAN", pretrained.CONDITIONAL_GAN, _each_digit),
         Contender("style-based GAN", pretrained.STYLE_GAN, lambda g, n, rng: g.sample(n, rng)),
-        Contender(f"diffusion, {diffusion_steps} steps", pretrained.DIFFUSION,
-                  lambda d, n, rng: diffusion_sample(d, n, diffusion_steps, rng)),
+        Contender(f"diffusion, w = {guidance:g}, {diffusion_steps} steps",
+                  pretrained.DIFFUSION, _diffusion(diffusion_steps, guidance)),
     ]
 
 

@@ -9,8 +9,14 @@ from genlab.models.unet import DenoisingUNet, check_noise_levels, time_features
 
 
 @pytest.fixture(scope="module")
-def digits():
-    return load_digits("train")[0][:256]
+def labelled_digits():
+    images, labels = load_digits("train")
+    return images[:256], labels[:256]
+
+
+@pytest.fixture(scope="module")
+def digits(labelled_digits):
+    return labelled_digits[0]
 
 
 def test_forward_process_runs_from_the_digit_to_its_noise():
@@ -46,6 +52,33 @@ def test_denoiser_shapes_and_bad_input():
     assert check_noise_levels(0.3, 4).shape == (4,)
 
 
+def test_conditional_denoiser_reads_the_label():
+    model = DenoisingUNet((8, 16), classes=10)
+    torch.nn.init.normal_(model.head.weight)  # so that the output depends on its input
+    torch.nn.init.normal_(model.label.weight)
+    x, t = torch.randn(4, 1, 28, 28), torch.rand(4)
+    threes, sevens = model(x, t, torch.full((4,), 3)), model(x, t, torch.full((4,), 7))
+    assert not torch.allclose(threes, sevens)
+    assert torch.equal(model(x, t), model(x, t, torch.full((4,), -1)))  # None: no label
+    with pytest.raises(ValueError, match=r"0\.\.9 \(or -1"):
+        model(x, t, torch.tensor([0, 1, 2, 10]))
+    with pytest.raises(ValueError, match="integer labels"):
+        model(x, t, torch.zeros(4))
+    with pytest.raises(ValueError, match="unconditional"):
+        DenoisingUNet((8, 16))(x, t, torch.zeros(4, dtype=torch.long))
+    with pytest.raises(ValueError, match="classes must be"):
+        DenoisingUNet((8, 16), classes=-1)
+
+
+def test_hide_labels_hides_about_the_share_asked():
+    labels = torch.arange(10).repeat(1000)
+    shown = diffusion.hide_labels(labels, 0.15, torch.Generator().manual_seed(0))
+    hidden = shown == -1
+    assert 0.13 < hidden.float().mean() < 0.17
+    assert torch.equal(shown[~hidden], labels[~hidden])
+    assert torch.equal(diffusion.hide_labels(labels, 0.0), labels)
+
+
 def test_velocity_loss_is_zero_for_the_exact_velocity():
     class Oracle(torch.nn.Module):
         """Knows x0 and the noise: returns the true velocity for the fixed draws."""
@@ -73,6 +106,22 @@ def test_training_lowers_the_loss_and_returns_the_average(digits):
     differs = [not torch.equal(a, b) for a, b in
                zip(averaged.state_dict().values(), model.state_dict().values())]
     assert any(differs), "the moving average equals the last weights"
+
+
+def test_conditional_training_uses_the_labels(labelled_digits):
+    images, labels = labelled_digits
+    model = DenoisingUNet((8, 16), classes=10)
+    with pytest.raises(ValueError, match="pass the digits' labels"):
+        diffusion.train_diffusion(model, images, steps=1)
+    with pytest.raises(ValueError, match="unconditional"):
+        diffusion.train_diffusion(DenoisingUNet((8, 16)), images, labels, steps=1)
+    with pytest.raises(ValueError, match="label_dropout"):
+        diffusion.train_diffusion(model, images, labels, steps=1, label_dropout=1.0)
+    with pytest.raises(ValueError, match=r"0\.\.9"):
+        diffusion.train_diffusion(model, images, labels + 1, steps=1)
+    averaged, _ = diffusion.train_diffusion(model, images, labels, steps=20, batch_size=32,
+                                            lr=3e-3, progress=False)
+    assert averaged.label.weight.abs().sum() > 0, "the label embedding never learned"
 
 
 def test_training_rejects_bad_settings(digits):
@@ -114,13 +163,44 @@ def test_sampling_is_seeded_and_follows_the_field():
         diffusion.sample(model, 2, 0)
     with pytest.raises(ValueError, match="outside 0..3"):
         diffusion.sample(model, 2, 3, keep=[5])
+    with pytest.raises(ValueError, match="need a conditional denoiser"):
+        diffusion.sample(model, 2, 3, guidance=2.0)
 
 
-def test_the_recipe_builds_the_denoiser_and_caps_its_time(monkeypatch, digits):
+def test_guidance_pushes_past_the_labelled_velocity():
+    class Labelled(torch.nn.Module):
+        """Velocity 1 for a labelled image, 0 without a label: guided, w."""
+
+        classes = 10
+
+        def forward(self, x, t, labels):
+            self.seen = labels
+            return (labels >= 0).float()[:, None, None, None].expand_as(x)
+
+    model = Labelled()
+    noise = torch.randn(3, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    for w in (0.0, 1.0, 2.0, 3.5):
+        digits = diffusion.sample(model, 3, 4, torch.Generator().manual_seed(0),
+                                  labels=torch.tensor([1, 2, 3]), guidance=w)
+        assert torch.allclose(digits, ((noise - w + 1) / 2).clamp(0, 1), atol=1e-5), w
+    diffusion.sample(model, 5, 1, torch.Generator().manual_seed(0))
+    drawn = model.seen[:5]
+    assert drawn.min() >= 0 and drawn.max() <= 9  # labels drawn at random when not given
+    with pytest.raises(ValueError, match="guidance must be 0 or more"):
+        diffusion.sample(model, 3, 2, guidance=-1.0)
+    with pytest.raises(ValueError, match="3 integer labels"):
+        diffusion.sample(model, 3, 2, labels=torch.tensor([1, 2]))
+
+
+def test_the_recipe_builds_the_denoiser_and_a_budget_replaces_its_steps(
+        monkeypatch, labelled_digits):
     model = pretrained.build(pretrained.DIFFUSION)
-    assert isinstance(model, DenoisingUNet)
-    monkeypatch.setattr(pretrained, "load_digits", lambda split: (digits, None))
+    assert isinstance(model, DenoisingUNet) and model.classes == 10
+    monkeypatch.setattr(pretrained, "load_digits", lambda split: labelled_digits)
+    monkeypatch.setitem(pretrained.RECIPES[pretrained.DIFFUSION], "steps", 2)
+    history, meta = pretrained.train(pretrained.DIFFUSION, model, progress=False)
+    assert meta["steps"] == len(history.loss) == 2
     history, meta = pretrained.train(pretrained.DIFFUSION, model, progress=False,
                                      seconds=0.5)
-    assert meta["steps"] == len(history.loss) < pretrained.RECIPES[pretrained.DIFFUSION]["steps"]
-    assert meta["seconds"] == history.seconds[-1]
+    assert meta["steps"] == len(history.loss) > 2  # the budget, not the steps, ended it
+    assert meta["seconds"] == history.seconds[-1] < 5

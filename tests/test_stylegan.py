@@ -123,5 +123,7 @@ def test_the_exercises_accept_right_answers_and_explain_wrong_ones():
     assert "sign" in beyond.clean_guess.check(lambda x, v, t: x + t * v).message
     assert beyond.noisy_pixel.check(0.2) and not beyond.noisy_pixel.check(0.45)
     assert beyond.sampling_cost.check(400) and beyond.two_digits.check(2)
+    assert beyond.guided_velocity.check(0.7) and not beyond.guided_velocity.check(0.4)
+    assert "difference" in beyond.guided_velocity.check(0.9).message
     assert "two digits" in beyond.two_digits.check(10).message
     assert beyond.memoriser.check("Precision") and not beyond.memoriser.check("recall")

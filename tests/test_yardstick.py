@@ -26,11 +26,11 @@ class Copier(torch.nn.Module):
 
 
 def test_every_contender_names_a_cache_entry_the_book_trains():
-    chosen = yardstick.contenders(diffusion_steps=7)
+    chosen = yardstick.contenders(diffusion_steps=7, guidance=2)
     assert [c.entry for c in chosen] == [
         pretrained.CONV_AUTOENCODER, pretrained.VAE_NAME, pretrained.GAN_NAME,
         pretrained.CONDITIONAL_GAN, pretrained.STYLE_GAN, pretrained.DIFFUSION]
-    assert chosen[-1].name == "diffusion, 7 steps"
+    assert chosen[-1].name == "diffusion, w = 2, 7 steps"
     assert all(c.entry in pretrained.RECIPES for c in chosen)
 
 

@@ -133,6 +133,27 @@ sampling_cost = Exercise(
     praise="400 times: the price of walking from noise to digit in many small steps.")
 
 
+def _guided_check(answer):
+    value = real_number(answer)
+    if value is not None and abs(value - 0.4) < 1e-6:
+        return "0.4 is the labelled velocity alone, w = 1. Guidance with w = 2 goes further."
+    if value is not None and abs(value - 0.9) < 1e-6:
+        return ("that is v_none + w v_label. Guidance scales the *difference* between the "
+                "two velocities.")
+    return _close_to(0.7, explain="v_none + w (v_label - v_none).")(answer)
+
+
+guided_velocity = Exercise(
+    "At one pixel the denoiser's velocity without a label is 0.1 and with the label "
+    "0.4. With guidance w = 2, what velocity does the sampler follow?",
+    _guided_check,
+    hint="v = v_none + w (v_label - v_none): start from the unlabelled velocity and go "
+         "w times the step that the label adds.",
+    solution="0.1 + 2 x (0.4 - 0.1) = 0.7. The label's pull is doubled: what makes this "
+             "digit this digit is exaggerated.",
+    praise="0.7 — twice the label's pull, on top of the unlabelled guess.")
+
+
 def _two_digits_check(answer):
     value = real_number(answer)
     if value is not None and abs(value - 10) < 1e-6:

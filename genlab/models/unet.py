@@ -8,6 +8,12 @@ connections* that hand each level's fine detail across the U to the layer that
 rebuilds it. The noise level enters every block as a learned per-channel shift (a
 *time embedding*): removing a little noise and removing a lot are different jobs, and
 the same weights must do both.
+
+With ``classes=10`` the denoiser may also be told *which digit* it is denoising: the
+label enters beside the noise level, as a second learned shift. A label of ``-1``
+means "no label", and then the network must guess the digit itself. Trained on both
+(:mod:`genlab.diffusion` hides the label of some digits), one network gives both
+answers, which is what classifier-free guidance needs (Ho & Salimans, 2022).
 """
 
 from __future__ import annotations
@@ -61,18 +67,30 @@ class DenoisingUNet(nn.Module):
     the folded image loses nothing. Two blocks work at the smallest size, where a
     convolution is cheap and sees the whole digit. What the output means is the
     training objective's choice (see :mod:`genlab.diffusion`).
+
+    With ``classes > 0`` the call takes ``labels`` too: ``(N,)`` integers in
+    ``0..classes-1``, or ``-1`` for "no label" (``labels=None`` means no label for any
+    image). The label embedding starts at zero, so an untrained network ignores labels.
     """
 
     def __init__(self, channels: tuple[int, ...] = (32, 64), patch: int = 2,
-                 time_size: int = 64):
+                 time_size: int = 64, classes: int = 0):
         super().__init__()
         if patch not in (1, 2) or len(channels) < 2 or 28 // patch // 2 ** (len(channels) - 1) < 7:
             raise ValueError(f"channels {tuple(channels)} with patch {patch} would shrink "
                              "the 28 x 28 digits below 7 x 7; use fewer levels")
+        if not isinstance(classes, int) or classes < 0:
+            raise ValueError(f"classes must be 0 (unconditional) or a positive count, "
+                             f"got {classes!r}")
         self.channels, self.patch, self.time_size = tuple(channels), patch, time_size
+        self.classes = classes
         pixels = patch * patch
         self.time_mlp = nn.Sequential(nn.Linear(time_size, time_size), nn.SiLU(),
                                       nn.Linear(time_size, time_size))
+        if classes:
+            # one row per digit and a last row for "no label"
+            self.label = nn.Embedding(classes + 1, time_size)
+            nn.init.zeros_(self.label.weight)
         self.fold = nn.PixelUnshuffle(patch)
         self.stem = nn.Conv2d(pixels, channels[0], 3, padding=1)
         self.down = nn.ModuleList(Block(c, c, time_size) for c in channels[:-1])
@@ -88,10 +106,17 @@ class DenoisingUNet(nn.Module):
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, t: torch.Tensor,
+                labels: torch.Tensor | None = None) -> torch.Tensor:
         check_digit_batch(x)
         t = check_noise_levels(t, len(x))
         time = self.time_mlp(time_features(t, self.time_size))
+        if self.classes:
+            labels = check_denoiser_labels(labels, len(x), self.classes)
+            time = time + self.label(labels.where(labels >= 0, self.classes))
+        elif labels is not None:
+            raise ValueError("this denoiser is unconditional (classes=0): call it "
+                             "without labels")
         h = self.stem(self.fold(x))
         skips = []
         for block, shrink in zip(self.down, self.shrink):
@@ -116,3 +141,18 @@ def check_noise_levels(t, n: int) -> torch.Tensor:
     if not torch.isfinite(t).all() or t.min() < 0 or t.max() > 1:
         raise ValueError("noise levels t must lie in [0, 1] (0: clean, 1: pure noise)")
     return t
+
+
+def check_denoiser_labels(labels, n: int, classes: int) -> torch.Tensor:
+    """``labels`` as ``(n,)`` integers in ``-1..classes-1`` (``-1``: no label); ``None``
+    means no label for any image; a clear error otherwise."""
+    if labels is None:
+        return torch.full((n,), -1, dtype=torch.long)
+    labels = torch.as_tensor(labels)
+    if labels.shape != (n,) or labels.is_floating_point() or labels.dtype == torch.bool:
+        raise ValueError(f"expected {n} integer labels, got {labels.dtype} shaped "
+                         f"{tuple(labels.shape)}")
+    if labels.min() < -1 or labels.max() >= classes:
+        raise ValueError(f"labels must lie in 0..{classes - 1} (or -1 for no label), got "
+                         f"{labels.min().item()}..{labels.max().item()}")
+    return labels.long()
