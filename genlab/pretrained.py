@@ -98,8 +98,8 @@ def train(name: str, model, progress: bool = True, hooks=(),
 
     For a GAN, ``model`` is the generator: a discriminator is built and trained beside
     it, and ``hooks`` (a dashboard, say) are called after every step. ``seconds`` caps
-    a GAN's training time; the diffusion model trains for exactly ``seconds`` instead
-    of its recipe's steps (the benchmarks compare recipes at a fixed budget).
+    a GAN's training time; the diffusion model trains for ``seconds`` (to the end of
+    the step under way) instead of its recipe's steps (the benchmarks compare recipes at a fixed budget).
     """
     recipe = _recipe(name)
     images, labels = load_digits("train")

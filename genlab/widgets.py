@@ -27,9 +27,12 @@ TWIN_CLASS = "genlab-twin"
 
 # matplotlib's animation player draws its buttons with Font Awesome icons from a CDN;
 # offline (in class, or in the book served without one) the buttons would be blank.
-_PLAYER_ICONS = {"fa-minus": "−", "fa-fast-backward": "⏮", "fa-step-backward": "⏴",
-                 "fa-play fa-flip-horizontal": "◀", "fa-pause": "⏸", "fa-play": "▶",
-                 "fa-step-forward": "⏵", "fa-fast-forward": "⏭", "fa-plus": "+"}
+# Arrows and geometric shapes that common fonts (DejaVu, the system fonts of Windows and
+# macOS) carry; the media-control symbols U+23E9-U+23FA show as empty boxes without an
+# emoji or symbol font.
+_PLAYER_ICONS = {"fa-minus": "−", "fa-fast-backward": "⇤", "fa-step-backward": "◁",
+                 "fa-play fa-flip-horizontal": "◀", "fa-pause": "‖", "fa-play": "▶",
+                 "fa-step-forward": "▷", "fa-fast-forward": "⇥", "fa-plus": "+"}
 
 
 def animation_html(movie, default_mode: str = "once") -> "IPython.display.HTML":

@@ -141,8 +141,11 @@ def table(rows: Sequence[dict]) -> str:
         return f"{value:.2f}" if key == "effective classes" else f"{value:.3f}"
 
     keys = [*MEASURES, "training s", "ms per digit"]
-    short = {"effective classes": "eff. classes", "Fréchet distance": "Fréchet",
-             "training s": "train s", "ms per digit": "ms/digit"}  # fits the page
+    # short headers, and soft hyphens (U+00AD) where a word may break: the eight
+    # columns then fit the book's page width
+    short = {"confidence": "confi\u00addence", "effective classes": "eff. classes",
+             "Fréchet distance": "Fréchet", "precision": "preci\u00adsion",
+             "training s": "train s"}
     lines = ["| generator | " + " | ".join(short.get(k, k) for k in keys) + " |",
              "|---|" + "---:|" * len(keys)]
     lines += ["| " + row["generator"] + " | " + " | ".join(cell(k, row[k]) for k in keys)

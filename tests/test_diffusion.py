@@ -121,7 +121,7 @@ def test_conditional_training_uses_the_labels(labelled_digits):
         diffusion.train_diffusion(model, images, labels + 1, steps=1)
     averaged, _ = diffusion.train_diffusion(model, images, labels, steps=20, batch_size=32,
                                             lr=3e-3, progress=False)
-    assert averaged.label.weight.abs().sum() > 0, "the label embedding never learned"
+    assert averaged.label.weight[:10].abs().sum() > 0, "the digits' labels never learned"
 
 
 def test_training_rejects_bad_settings(digits):
@@ -169,7 +169,8 @@ def test_sampling_is_seeded_and_follows_the_field():
 
 def test_guidance_pushes_past_the_labelled_velocity():
     class Labelled(torch.nn.Module):
-        """Velocity 1 for a labelled image, 0 without a label: guided, w."""
+        """Velocity 1 for a labelled image, 0 without a label, so that the guided
+        velocity is exactly w."""
 
         classes = 10
 
@@ -201,6 +202,6 @@ def test_the_recipe_builds_the_denoiser_and_a_budget_replaces_its_steps(
     history, meta = pretrained.train(pretrained.DIFFUSION, model, progress=False)
     assert meta["steps"] == len(history.loss) == 2
     history, meta = pretrained.train(pretrained.DIFFUSION, model, progress=False,
-                                     seconds=0.5)
+                                     seconds=2.0)
     assert meta["steps"] == len(history.loss) > 2  # the budget, not the steps, ended it
-    assert meta["seconds"] == history.seconds[-1] < 5
+    assert meta["seconds"] == history.seconds[-1] < 10

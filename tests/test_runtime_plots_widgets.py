@@ -208,3 +208,5 @@ def test_animation_html_plays_offline():
     assert html.count("data:image/png;base64") == 3  # every frame embedded
     assert "://" not in html and "font-awesome" not in html  # nothing fetched from afar
     assert 'title="Play"' in html and "▶" in html  # the buttons still show what they do
+    # no media-control symbols, which render as empty boxes without an emoji font
+    assert not any("\u2300" <= character <= "\u23ff" for character in html)

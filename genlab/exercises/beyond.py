@@ -124,8 +124,9 @@ clean_guess = Exercise(
 
 sampling_cost = Exercise(
     "Drawing a digit costs the diffusion model one pass of its network per step; the "
-    "network takes 0.4 ms per digit, a GAN's generator 0.02 ms. With 20 steps, how many "
-    "times longer than the GAN does the diffusion model take per digit?",
+    "network takes 0.4 ms per digit, a GAN's generator 0.02 ms. With 20 steps and no "
+    "guidance, how many times longer than the GAN does the diffusion model take per "
+    "digit?",
     _close_to(400.0, explain="20 passes of 0.4 ms, against one pass of 0.02 ms."),
     hint="Diffusion: 20 x 0.4 ms. GAN: 1 x 0.02 ms. Divide.",
     solution="20 x 0.4 = 8 ms against 0.02 ms: 400 times. Diffusion buys its quality "
