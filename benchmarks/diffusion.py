@@ -122,7 +122,8 @@ def main() -> None:
                         ("the book's conditional GAN", pretrained.CONDITIONAL_GAN)):
         gan, meta = pretrained.load_with_meta(name, progress=False)
         rng = torch.Generator().manual_seed(1)
-        labels = (torch.randint(10, (1000,), generator=torch.Generator().manual_seed(2))
+        labels = (torch.randint(gan.classes, (1000,),
+                                generator=torch.Generator().manual_seed(2))
                   if gan.classes else None)
         rows[f"{title} (cache, its recipe)"] = (
             score_samples(judge, gan.sample(1000, rng, labels=labels), test),

@@ -129,8 +129,7 @@ def train_diffusion(model: nn.Module, images: torch.Tensor,
             raise ValueError(f"label_dropout must lie in [0, 1), got {label_dropout!r}")
     torch.manual_seed(seed)
     noise = torch.Generator().manual_seed(seed + 1)
-    tensors = (to_signed_range(images),) if labels is None else (to_signed_range(images),
-                                                                 labels)
+    tensors = [to_signed_range(images)] + ([] if labels is None else [labels])
     batches = Batches(*tensors, batch_size=batch_size, seed=seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     averaged = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(ema_decay))

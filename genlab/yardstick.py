@@ -64,8 +64,8 @@ def _each_digit(generator: nn.Module, n: int, rng: torch.Generator) -> torch.Ten
 
 def _diffusion(steps: int, guidance: float) -> Callable:
     def draw(denoiser: nn.Module, n: int, rng: torch.Generator) -> torch.Tensor:
-        return diffusion_sample(denoiser, n, steps, rng, labels=torch.arange(n) % 10,
-                                guidance=guidance)
+        return diffusion_sample(denoiser, n, steps, rng,
+                                labels=torch.arange(n) % denoiser.classes, guidance=guidance)
     return draw
 
 
