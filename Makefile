@@ -1,7 +1,8 @@
 # genlab — two commands for a fresh machine (see README.md):
 #   make book   create .venv if missing, install genlab, execute every chapter, build the book
-#   make test   create .venv if missing, then the whole test suite (unit tests, every
-#               notebook under nbmake, the strict book build, the built pages in Chromium)
+#   make test   create .venv if missing, then the whole test suite: the unit tests and
+#               every chapter under nbmake (each chapter executed once), then the strict
+#               book build of those executed chapters and the built pages in Chromium
 #   make repository   write _config.yml's repository into each chapter's Colab install cell
 #   make student-copies   the chapters without solutions or outputs, into student-copies/
 #   make chapter-times    run every chapter alone and record its time (the instructor page)
@@ -29,11 +30,20 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build -W -n --keep-going .
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
-# Two test processes share the two cores, so each uses one thread: torch's default of
-# one thread per core, twice over, makes OpenMP threads spin against each other and
-# runs many times slower.
+# make test executes every chapter once. Step 1: nbmake runs the chapters, beside the
+# unit tests, on a copy of book/ (--overwrite writes the outputs into the copy, never into
+# the committed chapters), on two workers in the order tests/conftest.py gives. Step 2:
+# those outputs go into the book's execution cache. Step 3: the strict build (make book's
+# own command) renders the chapters from that cache, executing none again, and the
+# browser tests read it. Two test processes share the two cores, so each uses one thread:
+# torch's default of one thread per core, twice over, makes OpenMP threads spin against
+# each other and runs many times slower.
+EXECUTED := _executed
 test: $(STAMP)
-	OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile --nbmake --nbmake-timeout=900 --durations=10 tests book
+	rm -rf $(EXECUTED) && mkdir -p $(EXECUTED) && cp -R book $(EXECUTED)/book
+	OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not rendered_book" --nbmake --overwrite --nbmake-timeout=900 --durations=15 tests $(EXECUTED)/book
+	$(PY) scripts/seed_execution_cache.py $(EXECUTED)/book
+	$(PY) -m pytest -m rendered_book --durations=5 tests
 
 repository: $(STAMP)
 	$(PY) scripts/use_repository.py
@@ -45,4 +55,4 @@ chapter-times: $(STAMP)
 	$(PY) -m genlab.classroom time-chapters
 
 clean:
-	rm -rf _build
+	rm -rf _build $(EXECUTED)

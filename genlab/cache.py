@@ -7,7 +7,9 @@ model from the cache or, when it is missing, trains it (deterministically) and s
 The folder is ``$GENLAB_CACHE`` if set, else ``$XDG_CACHE_HOME/genlab`` (usually
 ``~/.cache/genlab``). Writes are atomic — a temporary file in the same folder, then
 ``os.replace`` — so two notebooks running at once (pytest-xdist) never read a
-half-written file. Loading uses ``torch.load(weights_only=True)``: no pickled code runs.
+half-written file; and a model missing from the cache is trained under a lock on its
+name, so two processes that both miss it train it once: the second waits, then loads.
+Loading uses ``torch.load(weights_only=True)``: no pickled code runs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from filelock import FileLock
 from torch import nn
 
 FORMAT = "genlab-cache/1"
@@ -127,14 +130,23 @@ def cached_model(name: str, build: Callable[[], nn.Module],
     ``train(model)`` trains in place and may return a meta dict (its test accuracy,
     say) that is stored beside the weights and returned on every later load.
     Returns ``(model, meta)`` with the model in eval mode.
+
+    Training happens under a lock on ``name`` in the cache folder: a process that
+    finds the model missing while another is training it waits for that one to finish,
+    then loads what it stored, instead of training the same model a second time.
     """
     model = build()
     if not retrain:
         try:
-            meta = load(name, model)
-            return model.eval(), meta
+            return model.eval(), load(name, model)
         except FileNotFoundError:
             pass
-    meta = train(model) or {}
-    save(name, model, **meta)
+    with FileLock(str(cache_path(name).with_suffix(".lock"))):
+        if not retrain:
+            try:  # trained by another process while this one waited for the lock
+                return model.eval(), load(name, model)
+            except FileNotFoundError:
+                pass
+        meta = train(model) or {}
+        save(name, model, **meta)
     return model.eval(), meta

@@ -1,9 +1,11 @@
-"""The strict book build: every chapter executes, nothing warns, widgets need no CDN.
+"""The strict book build: every chapter executed once, nothing warns, widgets need no CDN.
 
-The build (``book_build`` in conftest.py) is the same as ``make book``'s, into ``_build/``,
-so a passing test suite leaves the rendered book behind; test_browser.py then opens it in
-a browser. Executed notebooks are cached in ``_build/.jupyter_cache``: an unchanged
-chapter is not run twice.
+``make test`` executes every chapter once, with nbmake, on a copy of ``book/`` in
+``_executed/book``, and puts the outputs into the book's execution cache
+(``scripts/seed_execution_cache.py``). The build (``book_build`` in conftest.py) is then
+``make book``'s own, into ``_build/``: it finds every chapter in that cache, renders it
+and executes none again. So a passing test suite leaves the rendered book behind, and
+test_browser.py opens it in a browser.
 """
 
 import re
@@ -12,10 +14,21 @@ from pathlib import Path
 import pytest
 import yaml
 
+# Run after the chapters are executed: `make test`'s last step (see the Makefile).
+pytestmark = pytest.mark.rendered_book
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
+EXECUTED = ROOT / "_executed" / "book"  # where make test's nbmake run leaves the chapters
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
+
+
+def toc_notebooks() -> list[str]:
+    """Every page of ``_toc.yml`` that is a notebook, as ``book/NAME``."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [chapter["file"] for part in toc.get("parts", [])
+                             for chapter in part["chapters"]]
+    return [name for name in files if (ROOT / f"{name}.ipynb").is_file()]
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +47,29 @@ def test_build_is_strict_and_clean(build_log):
     # failed build, this names them. (The kernel's "[IPKernelApp] WARNING |" is not one.)
     warnings = re.findall(r"^.*(?:^|: )(?:WARNING|ERROR): .*$", build_log, re.M)
     assert not warnings, "\n".join(warnings)
+
+
+def test_every_chapter_of_the_toc_was_executed_by_nbmake():
+    """A chapter the pipeline skipped (not collected, deselected, not copied) fails here."""
+    import nbformat
+
+    chapters = toc_notebooks()
+    assert len(chapters) == len(CHAPTERS), "a notebook in book/ is missing from _toc.yml"
+    for name in chapters:
+        executed = EXECUTED / f"{Path(name).name}.ipynb"
+        assert executed.is_file(), f"{name} was not executed: no {executed} (run make test)"
+        code = [c for c in nbformat.read(executed, as_version=4).cells
+                if c.cell_type == "code" and c.source.strip()]
+        assert code and all(c.execution_count is not None for c in code), \
+            f"{executed} holds code cells nbmake did not execute"
+
+
+def test_the_build_executed_nothing_again(build_log):
+    """One execution per chapter: the build renders the chapters nbmake executed."""
+    executed_again = re.findall(r"^(.*): Executing notebook", build_log, re.M)
+    assert not executed_again, f"the build executed these chapters a second time: {executed_again}"
+    from_cache = re.findall(r"^.*/(book/[^/]+)\.ipynb: Using cached notebook", build_log, re.M)
+    assert sorted(from_cache) == sorted(toc_notebooks())
 
 
 def test_landing_page_is_the_intro(build_log):

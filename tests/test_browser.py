@@ -24,6 +24,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
+# Run after the chapters are executed: `make test`'s last step (see the Makefile).
+pytestmark = pytest.mark.rendered_book
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"

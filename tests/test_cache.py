@@ -152,6 +152,44 @@ def test_concurrent_writers_never_expose_a_half_written_file(isolated_cache):
     assert sorted(p.name for p in isolated_cache.iterdir()) == ["shared.pt"]
 
 
+def _slow_training(model, log):
+    """A 'training' that takes a second and leaves a line in ``log`` per call."""
+    import time
+
+    with open(log, "a") as file:
+        file.write(f"{os.getpid()}\n")
+    time.sleep(1.0)
+    with torch.no_grad():
+        model[0].weight.fill_(0.5)
+    return {"trained_by": os.getpid()}
+
+
+def _loader(folder, log, barrier):
+    import functools
+
+    os.environ["GENLAB_CACHE"] = folder
+    barrier.wait()  # both processes miss the cache at the same moment
+    _, meta = cached_model("contested", tiny, functools.partial(_slow_training, log=log))
+    assert meta["trained_by"] > 0
+
+
+def test_two_processes_missing_a_model_train_it_once(isolated_cache, tmp_path):
+    """Both find it missing; one trains, the other waits on the lock and loads it."""
+    log = tmp_path / "trainings.log"
+    ctx = mp.get_context("spawn")
+    barrier = ctx.Barrier(2)
+    loaders = [ctx.Process(target=_loader, args=(str(isolated_cache), str(log), barrier))
+               for _ in range(2)]
+    for process in loaders:
+        process.start()
+    for process in loaders:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    assert len(log.read_text().split()) == 1, "the model was trained more than once"
+    model, _ = cached_model("contested", tiny, lambda m: pytest.fail("trained again"))
+    assert model[0].weight.unique().tolist() == [0.5]
+
+
 def test_numpy_meta_is_stored_as_plain_numbers():
     import numpy as np
 
