@@ -13,7 +13,7 @@ STAMP := $(VENV)/.genlab-installed
 # matplotlib's font cache lives beside the environment whose fonts it lists: a shared
 # ~/.cache/matplotlib can point into a deleted environment, and then every figure with
 # a fallback glyph writes "findfont ... not found" to stderr, which fails the strict build.
-export MPLCONFIGDIR := $(CURDIR)/$(VENV)/matplotlib
+export MPLCONFIGDIR := $(abspath $(VENV))/matplotlib
 
 .PHONY: book test clean repository student-copies chapter-times
 

@@ -59,9 +59,12 @@ def isolated_cache(tmp_path, monkeypatch):
 
 
 def _build_book() -> dict:
+    """``make book``'s build, plus ``--all``: Sphinx would otherwise keep the pages of
+    chapters whose files did not change, drawn by an earlier run, instead of rendering
+    the outputs this run's nbmake left in the execution cache."""
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [str(jupyter_book if jupyter_book.exists() else shutil.which("jupyter-book")),
-               "build", "-W", "-n", "--keep-going", "."]
+               "build", "-W", "-n", "--keep-going", "--all", "."]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=3600)
     return {"returncode": done.returncode, "log": done.stdout + done.stderr}
 
