@@ -41,10 +41,9 @@ def _seconds(notebook: nbformat.NotebookNode) -> float | None:
     return (datetime.fromisoformat(max(ends)) - datetime.fromisoformat(min(starts))).total_seconds()
 
 
-def merged(chapter: Path, executed: Path) -> nbformat.NotebookNode:
-    """The committed ``chapter`` with the outputs of its ``executed`` copy."""
+def merged(chapter: Path, executed: Path, run: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The committed ``chapter`` with the outputs of ``run``, its ``executed`` copy."""
     notebook = nbformat.read(chapter, as_version=4)
-    run = nbformat.read(executed, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     ran = [cell for cell in run.cells if cell.cell_type == "code"]
     if [cell.source for cell in code] != [cell.source for cell in ran]:
@@ -67,9 +66,10 @@ def seed(executed_dir: Path, book_dir: Path = ROOT / "book", cache_dir: Path = C
         chapter = book_dir / executed.name
         if not chapter.is_file():
             raise SystemExit(f"{executed}: no chapter {chapter} to match it")
-        seconds = _seconds(nbformat.read(executed, as_version=4))
+        run = nbformat.read(executed, as_version=4)
+        seconds = _seconds(run)
         cache.cache_notebook_bundle(
-            CacheBundleIn(merged(chapter, executed), str(chapter),
+            CacheBundleIn(merged(chapter, executed, run), str(chapter),
                           data={"execution_seconds": seconds} if seconds else {}),
             check_validity=False, overwrite=True)
         done.append(chapter.stem)
