@@ -6,6 +6,7 @@
 #   make repository   write _config.yml's repository into each chapter's Colab install cell
 #   make student-copies   the chapters without solutions or outputs, into student-copies/
 #   make chapter-times    run every chapter alone and record its time (the instructor page)
+#   make models   retrain every shipped model by its recipe: genlab/weights/ (minutes)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -15,7 +16,7 @@ STAMP := $(VENV)/.genlab-installed
 # a fallback glyph writes "findfont ... not found" to stderr, which fails the strict build.
 export MPLCONFIGDIR := $(abspath $(VENV))/matplotlib
 
-.PHONY: book test clean repository student-copies chapter-times
+.PHONY: book test clean repository student-copies chapter-times models
 
 # pip picks torch and torchvision from the open ranges in pyproject.toml; on the book's
 # build machines that resolves to the matching pair on local disk. The last line fails
@@ -53,6 +54,10 @@ student-copies: $(STAMP)
 
 chapter-times: $(STAMP)
 	$(PY) -m genlab.classroom time-chapters
+
+# The one way the shipped weights and their manifests (genlab/weights/) are made.
+models: $(STAMP)
+	$(PY) -m genlab.pretrained train-all
 
 clean:
 	rm -rf _build $(EXECUTED)

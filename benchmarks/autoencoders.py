@@ -1,7 +1,7 @@
 """Autoencoders at a fixed time budget, side by side with a course-style reference.
 
 1. Reconstruction (60 s budget, 16-D latent, held-out per-pixel MSE, images in [0, 1]):
-   * genlab: ``ConvAutoencoder(16)`` by ``genlab.pretrained.RECIPES`` (AdamW one-cycle,
+   * genlab: ``ConvAutoencoder(16)`` by ``genlab.pretrained.ENTRIES`` (AdamW one-cycle,
      batch 64, 20 epochs — fits inside the budget);
    * reference: a plain course-style conv autoencoder (two stride-2 convs + linear
      encoder, linear + two stride-2 transposed convs decoder, ReLU, sigmoid), MSE,
@@ -73,17 +73,19 @@ def main() -> None:
 
     print("| reconstruction, 16-D latent | training s | epochs | held-out MSE |")
     print("|---|---:|---:|---:|")
-    model = pretrained.build(pretrained.CONV_AUTOENCODER)
-    history, meta = pretrained.train(pretrained.CONV_AUTOENCODER, model, progress=False)
-    print(f"| genlab ConvAutoencoder, recipe | {history.seconds[-1]:.1f} | "
-          f"{len(history.test_mse)} | {meta['test_mse']:.4f} |", flush=True)
+    entry = pretrained.entry(pretrained.CONV_AUTOENCODER)
+    model = entry.build()
+    record = entry.train(model, progress=False)
+    print(f"| genlab ConvAutoencoder, recipe | {record.seconds:.1f} | "
+          f"{len(record.history.test_mse)} | {record.final['test_mse']:.4f} |", flush=True)
     mse, seconds, epochs = reference_run(train, test, 60.0)
     print(f"| course-style conv AE, Adam 5e-4, batch 256 | {seconds:.1f} | {epochs} | "
           f"{mse:.4f} |", flush=True)
 
     judge = load_judge(progress=False)
-    vae = pretrained.build(pretrained.VAE_NAME)
-    history, _ = pretrained.train(pretrained.VAE_NAME, vae, progress=False)
+    entry = pretrained.entry(pretrained.VAE_NAME)
+    vae = entry.build()
+    history = entry.train(vae, progress=False).history
     samples = vae.sample(1000, torch.Generator().manual_seed(1))
     rows = {"real training digits (baseline)": score_samples(judge, load_digits("train")[0][:1000], test),
             f"VAE, {history.seconds[-1]:.0f} s of training, N(0, I) samples":

@@ -2,7 +2,7 @@
 
 Same data (the bundled 4,000/1,000 split), same machine, same run, same time budget:
 
-* genlab: ``DigitCNN`` trained by ``genlab.judge.RECIPE`` (AdamW, one-cycle, jittered
+* genlab: ``DigitCNN`` trained by ``genlab.pretrained.ClassifierRecipe`` (AdamW, one-cycle, jittered
   digits, 12 epochs) — a fixed recipe that fits inside the budget, run for 3 seeds;
 * reference: pytorch/examples' ``Net`` (2 conv + 2 fully connected, dropout) with its
   recipe: inputs normalised by MNIST's mean and std, Adadelta lr 1.0, StepLR gamma 0.7
@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import asdict
 
 import torch
 import torch.nn.functional as F
 
 from genlab.data import Batches, load_digits
-from genlab.judge import RECIPE
+from genlab.pretrained import ClassifierRecipe
 from genlab.models.cnn import DigitCNN, ExamplesNet
 from genlab.training import evaluate, fit_classifier
 
@@ -54,9 +55,9 @@ def reference_run(train, test, budget: float, seed: int = 1) -> tuple[float, flo
 
 
 def genlab_run(train, test, seed: int) -> tuple[float, float]:
-    torch.manual_seed(seed)  # seed 0 builds exactly genlab.judge.build_judge()
+    torch.manual_seed(seed)  # seed 0 builds exactly the judge's entry.build()
     model = DigitCNN()
-    recipe = {**RECIPE, "seed": seed}
+    recipe = {**asdict(ClassifierRecipe()), "seed": seed}
     history = fit_classifier(model, train, test, progress=False, **recipe)
     return history.test_accuracy[-1], history.seconds[-1]
 
@@ -74,7 +75,7 @@ def main() -> None:
     for seed in range(args.seeds):
         accuracy, seconds = genlab_run(train, test, seed)
         print(f"| genlab DigitCNN, judge recipe | {seed} | {seconds:.1f} | "
-              f"{RECIPE['epochs']} | {100 * accuracy:.1f}% |", flush=True)
+              f"{ClassifierRecipe().epochs} | {100 * accuracy:.1f}% |", flush=True)
     for budget in (args.budget, args.budget * 4 / 3):
         accuracy, seconds, epochs = reference_run(train, test, budget)
         print(f"| pytorch/examples Net, Adadelta + StepLR | 1 | {seconds:.1f} | "

@@ -6,7 +6,7 @@ the judge against the 1,000 held-out test digits, beside the real-versus-real ba
 and the book's GAN and conditional GAN as the cache holds them (each trained by its own
 recipe).
 
-* genlab: ``genlab.pretrained.RECIPES[DIFFUSION]`` — the time- and label-conditioned
+* genlab: ``genlab.pretrained.ENTRIES[DIFFUSION]`` — the time- and label-conditioned
   U-Net of ``genlab.models.unet``, flow matching (predict the velocity ``noise - x0`` of
   the straight path), labels hidden for 15% of the digits, Adam with a linear
   cool-down, the moving average of the weights; sampled with Euler steps, labels drawn
@@ -33,6 +33,7 @@ from torch import nn
 
 from genlab import diffusion, pretrained
 from genlab.data import Batches, load_digits
+from genlab.frame import Budget
 from genlab.judge import load_judge
 from genlab.metrics import score_samples
 
@@ -97,9 +98,11 @@ SAMPLERS = [(20, 0.0), (20, 1.0), (5, 1.5), (10, 1.5), (20, 1.5), (20, 2.0), (20
 
 
 def genlab_run(images: torch.Tensor, seconds: float):
-    model = pretrained.build(pretrained.DIFFUSION)
-    history, _ = pretrained.train(pretrained.DIFFUSION, model, progress=False,
-                                  seconds=seconds)
+    entry = pretrained.entry(pretrained.DIFFUSION)
+    model = entry.build()
+    history = entry.train(model, Budget(seconds=seconds,
+                                        cooldown=entry.recipe.cooldown),
+                          progress=False).history
     samples = {}
     for steps, guidance in SAMPLERS:
         start = time.perf_counter()
@@ -125,7 +128,7 @@ def main() -> None:
         labels = (torch.randint(gan.classes, (1000,),
                                 generator=torch.Generator().manual_seed(2))
                   if gan.classes else None)
-        rows[f"{title} (cache, its recipe)"] = (
+        rows[f"{title} (shipped, its recipe)"] = (
             score_samples(judge, gan.sample(1000, rng, labels=labels), test),
             meta["steps"], meta["seconds"])
     samples, steps, elapsed = genlab_run(train, args.seconds)

@@ -5,7 +5,7 @@ Both train on the same 4,000 bundled training digits for the same wall-clock bud
 the judge against the 1,000 held-out test digits, beside the real-versus-real baseline
 (1,000 training digits scored the same way).
 
-* genlab: ``genlab.pretrained.RECIPES[GAN_NAME]`` — the generator and discriminator
+* genlab: ``genlab.pretrained.ENTRIES[GAN_NAME]`` — the generator and discriminator
   of ``genlab.models.gan`` (width 32, a refining 3x3 convolution at the end of the
   generator, the discriminator sees the batch's spread),
   non-saturating loss, Adam (beta1 0) with the generator 4x faster than the
@@ -33,6 +33,7 @@ from torch import nn
 
 from genlab import pretrained
 from genlab.data import Batches, load_digits
+from genlab.frame import Budget
 from genlab.judge import load_judge
 from genlab.metrics import score_samples
 
@@ -109,12 +110,13 @@ def reference_run(images: torch.Tensor, seconds: float, nz: int = 100):
 
 
 def genlab_run(images: torch.Tensor, seconds: float):
-    generator = pretrained.build(pretrained.GAN_NAME)
-    recipe = pretrained.RECIPES[pretrained.GAN_NAME]
-    history, _ = pretrained.train(pretrained.GAN_NAME, generator, progress=False,
-                                  seconds=seconds)
+    entry = pretrained.entry(pretrained.GAN_NAME)
+    generator = entry.build()
+    # the recipe's steps, or the seconds, whichever ends first
+    record = entry.train(generator, Budget(steps=entry.recipe.steps, seconds=seconds,
+                                           cooldown=entry.recipe.cooldown), progress=False)
     samples = generator.sample(1000, torch.Generator().manual_seed(1))
-    return samples, len(history.d_loss), history.seconds[-1], recipe["steps"]
+    return samples, record.steps, record.seconds, entry.recipe.steps
 
 
 def main() -> None:

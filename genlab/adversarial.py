@@ -17,24 +17,21 @@ loss stops being a finite number, rather than training on garbage.
 from __future__ import annotations
 
 import copy
-import math
-import time
 from collections.abc import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm.auto import tqdm
 
 from .data import Batches
+from .frame import (Budget, History, Steps, TrainingDiverged, check_finite, endless,
+                    module_device, on_device)
 from .models.gan import to_signed_range
-from .training import History
+
+__all__ = ["GENERATOR_LOSSES", "TrainingDiverged", "discriminator_loss", "generator_loss",
+           "shift_images", "AveragedGenerator", "train_gan"]
 
 GENERATOR_LOSSES = ("non-saturating", "saturating")
-
-
-class TrainingDiverged(RuntimeError):
-    """A loss became NaN or infinite; the message names the likely cause."""
 
 
 def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor,
@@ -54,17 +51,6 @@ def generator_loss(fake_logits: torch.Tensor, kind: str = "non-saturating") -> t
     raise ValueError(f"unknown generator loss {kind!r}: use one of {GENERATOR_LOSSES}")
 
 
-def check_finite(step: int, values: dict[str, float], lr_d: float, lr_g: float) -> None:
-    bad = [name for name, value in values.items() if not math.isfinite(value)]
-    if bad:
-        raise TrainingDiverged(
-            f"{', '.join(bad)} became {values[bad[0]]} at step {step}. Likely causes: a "
-            f"learning rate too high for this model (discriminator {lr_d:g}, generator "
-            f"{lr_g:g}; try 2e-4), or the saturating loss driving logits to infinity. "
-            "Lower the learning rates, use the non-saturating loss, or add spectral "
-            "normalisation to the discriminator.")
-
-
 def shift_images(images: torch.Tensor, max_shift: int, generator: torch.Generator
                  ) -> torch.Tensor:
     """Move each image by a random whole number of pixels (up to ``max_shift`` each way),
@@ -77,9 +63,10 @@ def shift_images(images: torch.Tensor, max_shift: int, generator: torch.Generato
     """
     n, _, h, w = images.shape
     padded = F.pad(images, [max_shift] * 4, value=-1.0)  # -1 is background in [-1, 1]
-    dy, dx = torch.randint(0, 2 * max_shift + 1, (2, n, 1, 1), generator=generator)
-    rows = (torch.arange(h).view(1, h, 1) + dy).expand(n, h, w)
-    cols = (torch.arange(w).view(1, 1, w) + dx).expand(n, h, w)
+    dy, dx = torch.randint(0, 2 * max_shift + 1, (2, n, 1, 1),
+                           generator=generator).to(images.device)
+    rows = (torch.arange(h, device=images.device).view(1, h, 1) + dy).expand(n, h, w)
+    cols = (torch.arange(w, device=images.device).view(1, 1, w) + dx).expand(n, h, w)
     flat = (rows * (w + 2 * max_shift) + cols).view(n, 1, h * w)
     return padded.flatten(2).gather(2, flat).view(n, 1, h, w)
 
@@ -98,17 +85,24 @@ class AveragedGenerator:
         if not 0 < decay < 1:
             raise ValueError(f"decay must lie strictly between 0 and 1, got {decay!r}")
         self.generator, self.decay = generator, decay
-        self.model = copy.deepcopy(generator).eval()
-        for parameter in self.model.parameters():
+        self._average = copy.deepcopy(generator).eval()
+        for parameter in self._average.parameters():
             parameter.requires_grad_(False)
+
+    @property
+    def model(self) -> nn.Module:
+        """The averaged generator, on the device the generator is on now."""
+        return self._average.to(module_device(self.generator))
 
     @torch.no_grad()
     def __call__(self, step: int, logs: dict[str, float]) -> None:
+        average_model = self.model  # where the generator trains (a GPU, say)
         # Early on, a plain mean of the weights so far; later, the exponential average.
         decay = min(self.decay, step / (step + 1))
-        for average, current in zip(self.model.parameters(), self.generator.parameters()):
+        for average, current in zip(average_model.parameters(),
+                                    self.generator.parameters()):
             average.lerp_(current, 1 - decay)
-        for average, current in zip(self.model.buffers(), self.generator.buffers()):
+        for average, current in zip(average_model.buffers(), self.generator.buffers()):
             average.copy_(current)
 
 
@@ -141,17 +135,10 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
     """
     if loss not in GENERATOR_LOSSES:
         raise ValueError(f"unknown generator loss {loss!r}: use one of {GENERATOR_LOSSES}")
-    if steps is None and seconds is None:
-        raise ValueError("give steps, seconds or both: otherwise training never ends")
-    if steps is not None and (not isinstance(steps, int) or steps < 1):
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    budget = Budget(steps, seconds, cooldown)
     for name, value in (("d_steps", d_steps), ("g_steps", g_steps)):
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if not 0 <= cooldown < 1:
-        raise ValueError(f"cooldown must lie in [0, 1), got {cooldown!r}")
-    if seconds is not None and not seconds > 0:
-        raise ValueError(f"seconds must be positive, got {seconds!r}")
     if not isinstance(images, torch.Tensor) or images.ndim != 4 or images.shape[1:] != (1, 28, 28):
         raise ValueError("expected real digits shaped (N, 1, 28, 28), got "
                          f"{getattr(images, 'shape', type(images).__name__)}")
@@ -161,81 +148,73 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
     if conditional != bool(getattr(generator, "classes", 0)):
         raise ValueError("pass labels exactly when the models are conditional "
                          f"(this generator has classes={getattr(generator, 'classes', 0)})")
+    advice = (f"Likely causes: a learning rate too high for this model (discriminator "
+              f"{lr_d:g}, generator {lr_g:g}; try 2e-4), or the saturating loss driving "
+              "logits to infinity. Lower the learning rates, use the non-saturating loss, "
+              "or add spectral normalisation to the discriminator.")
     torch.manual_seed(seed)
     shifts = torch.Generator().manual_seed(seed + 1)
-    tensors = (to_signed_range(images), labels) if conditional else (to_signed_range(images),)
-    batches = Batches(*tensors, batch_size=batch_size, seed=seed)
-    opt_g = torch.optim.Adam(generator.parameters(), lr=lr_g, betas=betas)
-    opt_d = torch.optim.Adam(discriminator.parameters(), lr=lr_d, betas=betas)
     history = History()
+    with on_device(generator, discriminator) as device:
+        tensors = [to_signed_range(images).to(device)]
+        if conditional:
+            tensors.append(labels.to(device))
+        stream = endless(Batches(*tensors, batch_size=batch_size, seed=seed))
+        opt_g = torch.optim.Adam(generator.parameters(), lr=lr_g, betas=betas)
+        opt_d = torch.optim.Adam(discriminator.parameters(), lr=lr_d, betas=betas)
 
-    def endless():
-        while True:
-            yield from batches
+        def judge(x, y):
+            if augment:
+                x = shift_images(x, augment, shifts)
+            return discriminator(x, y) if conditional else discriminator(x)
 
-    def judge(x, y):
-        if augment:
-            x = shift_images(x, augment, shifts)
-        return discriminator(x, y) if conditional else discriminator(x)
+        def generate(n, y):
+            z = torch.randn(n, generator.noise_dim, device=device)
+            return generator(z, y) if conditional else generator(z)
 
-    def generate(z, y):
-        return generator(z, y) if conditional else generator(z)
-
-    stream = endless()
-    generator.train()
-    discriminator.train()
-    start = time.perf_counter()
-    bar = tqdm(total=steps, desc="GAN training", unit="step", disable=not progress)
-    step = 0
-    while (steps is None or step < steps) and (seconds is None or
-                                               time.perf_counter() - start < seconds):
-        step += 1
-        if cooldown:
-            done = max((step - 1) / steps if steps else 0.0,
-                       (time.perf_counter() - start) / seconds if seconds else 0.0)
-            scale = min(1.0, (1.0 - done) / cooldown)
-            for optimizer, lr in ((opt_g, lr_g), (opt_d, lr_d)):
-                for group in optimizer.param_groups:
-                    group["lr"] = lr * max(scale, 0.0)
-        for i in range(d_steps):
-            batch = next(stream)
-            real, y = batch[0], (batch[1] if conditional else None)
-            # The last batch of fakes is kept, graph and all, for the generator's first
-            # update: one generator pass per step instead of two (as the DCGAN
-            # tutorial does). The discriminator learns from it detached.
-            with torch.set_grad_enabled(i == d_steps - 1):
-                fake = generate(torch.randn(len(real), generator.noise_dim), y)
-            real_logits, fake_logits = judge(real, y), judge(fake.detach(), y)
-            d_loss = discriminator_loss(real_logits, fake_logits, real_target)
-            if conditional and mismatched:
-                # Real digits with a wrong label count as fakes too, so the
-                # discriminator must check the label from the first step on.
-                wrong = (y + torch.randint(1, generator.classes, y.shape,
-                                           generator=shifts)) % generator.classes
-                wrong_logits = judge(real, wrong)
-                d_loss = d_loss + F.binary_cross_entropy_with_logits(
-                    wrong_logits, torch.zeros_like(wrong_logits))
-            opt_d.zero_grad(set_to_none=True)
-            d_loss.backward()
-            opt_d.step()
-        for j in range(g_steps):
-            if j:
-                fake = generate(torch.randn(len(real), generator.noise_dim), y)
-            g_loss = generator_loss(judge(fake, y), loss)
-            opt_g.zero_grad(set_to_none=True)
-            g_loss.backward()
-            g_grad = torch.linalg.vector_norm(torch.stack(
-                [p.grad.norm() for p in generator.parameters() if p.grad is not None]))
-            opt_g.step()
-        logs = {"d_loss": d_loss.item(), "g_loss": g_loss.item(), "g_grad": g_grad.item(),
-                "d_real": torch.sigmoid(real_logits).mean().item(),
-                "d_fake": torch.sigmoid(fake_logits).mean().item()}
-        check_finite(step, logs, lr_d, lr_g)
-        history.append(**logs, seconds=time.perf_counter() - start)
-        bar.update()
-        for hook in hooks:
-            hook(step, logs)
-    bar.close()
-    generator.eval()
-    discriminator.eval()
+        generator.train()
+        discriminator.train()
+        steps = Steps(budget, [(opt_g, lr_g), (opt_d, lr_d)], desc="GAN training",
+                      progress=progress)
+        for step in steps:
+            for i in range(d_steps):
+                real, *rest = next(stream)
+                y = rest[0] if conditional else None
+                # The last batch of fakes is kept, graph and all, for the generator's
+                # first update: one generator pass per step instead of two (as the DCGAN
+                # tutorial does). The discriminator learns from it detached.
+                with torch.set_grad_enabled(i == d_steps - 1):
+                    fake = generate(len(real), y)
+                real_logits, fake_logits = judge(real, y), judge(fake.detach(), y)
+                d_loss = discriminator_loss(real_logits, fake_logits, real_target)
+                if conditional and mismatched:
+                    # Real digits with a wrong label count as fakes too, so the
+                    # discriminator must check the label from the first step on.
+                    offset = torch.randint(1, generator.classes, y.shape, generator=shifts)
+                    wrong = (y + offset.to(device)) % generator.classes
+                    wrong_logits = judge(real, wrong)
+                    d_loss = d_loss + F.binary_cross_entropy_with_logits(
+                        wrong_logits, torch.zeros_like(wrong_logits))
+                opt_d.zero_grad(set_to_none=True)
+                d_loss.backward()
+                opt_d.step()
+            for j in range(g_steps):
+                if j:
+                    fake = generate(len(real), y)
+                g_loss = generator_loss(judge(fake, y), loss)
+                opt_g.zero_grad(set_to_none=True)
+                g_loss.backward()
+                g_grad = torch.linalg.vector_norm(torch.stack(
+                    [p.grad.norm() for p in generator.parameters() if p.grad is not None]))
+                opt_g.step()
+            logs = {"d_loss": d_loss.item(), "g_loss": g_loss.item(),
+                    "g_grad": g_grad.item(),
+                    "d_real": torch.sigmoid(real_logits).mean().item(),
+                    "d_fake": torch.sigmoid(fake_logits).mean().item()}
+            check_finite(step, logs, advice)
+            history.append(**logs, seconds=steps.elapsed)
+            for hook in hooks:
+                hook(step, logs)
+        generator.eval()
+        discriminator.eval()
     return history

@@ -33,7 +33,7 @@ BOOK = REPOSITORY / "book"
 TIMES_FILE = BOOK / "chapter_times.json"
 # What a measurement records besides the seconds: the facts the instructor page states.
 RECORD_KEYS = ("date", "cpu_cores", "gpu", "torch", "torch_threads", "python",
-               "model_cache", "models_trained_during_run")
+               "device", "model_cache")
 
 
 def chapters(book_dir: Path | str = BOOK) -> list[Path]:
@@ -102,63 +102,49 @@ def write_student_copies(out_dir: Path | str, book_dir: Path | str = BOOK) -> li
     return [student_copy(path, Path(out_dir) / path.name) for path in chapters(book_dir)]
 
 
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _missing_models() -> list[str]:
-    """The shared models (the judge and every recipe of :mod:`genlab.pretrained`) that
-    the model cache does not hold yet: a chapter that needs one trains it first."""
-    from genlab import pretrained
-    from genlab.cache import cache_path
-    from genlab.judge import JUDGE_NAME
-
-    return [name for name in (JUDGE_NAME, *pretrained.RECIPES)
-            if not cache_path(name).is_file()]
-
-
 def time_chapters(book_dir: Path | str = BOOK, out_file: Path | str | None = None,
                   timeout: int = 900) -> dict:
-    """Run every chapter alone, top to bottom, one after another, as a student would
-    (a fresh ``python3`` kernel, working folder ``book/``), and record the wall-clock
-    seconds each took with the facts of the run; write them to ``out_file`` (JSON).
-
-    The times are meant for a class whose machines ran ``make book`` once, so the model
-    cache is warm: the chapters load the models they share instead of training them
-    (those that train a model in view still do). The record says whether that held —
-    it lists any shared model missing from the cache when the run began, which some
-    chapter then had to train. If a chapter raises, nothing is written.
+    """Run every chapter alone, top to bottom, one after another, as a student meets it
+    in Colab: a fresh ``python3`` kernel in an empty working folder, with an empty
+    model cache (``GENLAB_CACHE``), so the chapters use the models genlab ships and
+    nothing an earlier chapter left behind. Record the wall-clock seconds each took,
+    with the facts of the run, in ``out_file`` (JSON). If a chapter raises, nothing is
+    written.
     """
     import torch
     from nbclient import NotebookClient
     from tqdm.auto import tqdm
 
+    from .runtime import cpu_name, pick_device
+
     book_dir = Path(book_dir)
     out_file = Path(out_file) if out_file else book_dir / TIMES_FILE.name
-    missing = _missing_models()
     seconds = {}
-    for path in tqdm(chapters(book_dir), desc="chapters", unit="chapter"):
-        notebook = _read(path)
-        start = time.perf_counter()
-        NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(book_dir)}}).execute()
-        seconds[path.stem] = round(time.perf_counter() - start, 1)
+    saved = os.environ.get("GENLAB_CACHE")
+    try:
+        for path in tqdm(chapters(book_dir), desc="chapters", unit="chapter"):
+            notebook = _read(path)
+            with tempfile.TemporaryDirectory() as folder:
+                os.environ["GENLAB_CACHE"] = str(Path(folder) / "model-cache")
+                start = time.perf_counter()
+                NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                               resources={"metadata": {"path": folder}}).execute()
+                seconds[path.stem] = round(time.perf_counter() - start, 1)
+    finally:
+        if saved is None:
+            os.environ.pop("GENLAB_CACHE", None)
+        else:
+            os.environ["GENLAB_CACHE"] = saved
     record = {
         "date": date.today().isoformat(),
-        "cpu": _cpu_name(),
+        "cpu": cpu_name(),
         "cpu_cores": os.cpu_count(),
         "gpu": torch.cuda.is_available(),
+        "device": str(pick_device()),
         "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),
         "python": platform.python_version(),
-        "model_cache": "cold" if missing else "warm",
-        "models_trained_during_run": missing,
+        "model_cache": "empty",
         "seconds": seconds,
     }
     _write_atomically(out_file, json.dumps(record, indent=1) + "\n")
@@ -230,19 +216,18 @@ def times_table(book_dir: Path | str = BOOK, times_file: Path | str = TIMES_FILE
         f"Measured on {record['date']} with `python -m genlab.classroom time-chapters`: "
         f"every chapter run alone, top to bottom, on {record['cpu_cores']} CPU cores"
         f"{' (' + record['cpu'] + ')' if record.get('cpu') else ''}, "
-        f"{'with a' if record['gpu'] else 'no'} GPU, PyTorch "
+        f"{'with a GPU (used: ' + record['device'] + ')' if record['gpu'] else 'no GPU'}, PyTorch "
         f"{record['torch']} with {record['torch_threads']} threads, Python "
         f"{record['python']}. {_cache_sentence(record)}"])
 
 
 def _cache_sentence(record: dict) -> str:
-    if record["model_cache"] == "warm":
-        return ("The model cache was warm, as after `make book`: chapters loaded the "
-                "models they share. On an empty cache a chapter first trains them, and "
-                "takes longer.")
-    return (f"The model cache was not warm: the run trained "
-            f"{', '.join(record['models_trained_during_run'])}, so these times include "
-            f"training that a class after `make book` would not wait for.")
+    if record["model_cache"] == "empty":
+        return ("Each chapter ran in an empty folder with an empty model cache, as a "
+                "Colab user meets it: it trains briefly what it introduces and uses the "
+                "models genlab ships for the rest.")
+    return (f"The model cache was {record['model_cache']}: these times are not those of "
+            "a fresh start; measure them again with `make chapter-times`.")
 
 
 def chapter_card(name: str, book_dir: Path | str = BOOK,

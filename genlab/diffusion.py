@@ -31,19 +31,18 @@ a page.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-from tqdm.auto import tqdm
 
 from .data import Batches
+from .frame import (Budget, History, Steps, check_finite, endless, evaluating,
+                    module_device, on_device)
 from .models.gan import to_signed_range, to_unit_range
 from .models.unet import check_denoiser_labels, check_noise_levels
-from .training import History
 
 #: The guidance scale the book draws with: at 180 s of training its Fréchet distance
 #: is half that of ``w = 1`` and close to the best measured, with more variety than
@@ -71,8 +70,8 @@ def velocity_loss(model: nn.Module, x0: torch.Tensor,
                   labels: torch.Tensor | None = None) -> torch.Tensor:
     """One training signal: noise some digits, ask for ``noise - x0``, score by MSE.
     ``labels`` (``-1``: hidden) go to a conditional denoiser."""
-    noise = torch.randn(x0.shape, generator=generator)
-    t = noise_levels(len(x0), generator)
+    noise = torch.randn(x0.shape, generator=generator).to(x0.device)
+    t = noise_levels(len(x0), generator).to(x0.device)
     noisy = add_noise(x0, noise, t)
     predicted = model(noisy, t) if labels is None else model(noisy, t, labels)
     return F.mse_loss(predicted, noise - x0)
@@ -81,7 +80,7 @@ def velocity_loss(model: nn.Module, x0: torch.Tensor,
 def hide_labels(labels: torch.Tensor, share: float,
                 generator: torch.Generator | None = None) -> torch.Tensor:
     """``labels`` with about ``share`` of them replaced by ``-1`` (no label)."""
-    hidden = torch.rand(len(labels), generator=generator) < share
+    hidden = (torch.rand(len(labels), generator=generator) < share).to(labels.device)
     return labels.masked_fill(hidden, -1)
 
 
@@ -103,14 +102,7 @@ def train_diffusion(model: nn.Module, images: torch.Tensor,
     moving average of the weights (decay ``ema_decay``), which samples cleaner digits
     than the last weights, whose step-to-step noise shows in every sample.
     """
-    if steps is None and seconds is None:
-        raise ValueError("give steps, seconds or both: otherwise training never ends")
-    if steps is not None and (not isinstance(steps, int) or steps < 1):
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    if seconds is not None and not seconds > 0:
-        raise ValueError(f"seconds must be positive, got {seconds!r}")
-    if not 0 <= cooldown < 1:
-        raise ValueError(f"cooldown must lie in [0, 1), got {cooldown!r}")
+    budget = Budget(steps, seconds, cooldown)
     if not isinstance(images, torch.Tensor) or images.ndim != 4 or images.shape[1:] != (1, 28, 28):
         raise ValueError("expected digits shaped (N, 1, 28, 28), got "
                          f"{getattr(images, 'shape', type(images).__name__)}")
@@ -129,46 +121,33 @@ def train_diffusion(model: nn.Module, images: torch.Tensor,
             raise ValueError(f"label_dropout must lie in [0, 1), got {label_dropout!r}")
     torch.manual_seed(seed)
     noise = torch.Generator().manual_seed(seed + 1)
-    tensors = [to_signed_range(images)] + ([] if labels is None else [labels])
-    batches = Batches(*tensors, batch_size=batch_size, seed=seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    averaged = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(ema_decay))
     history = History()
-    model.train()
-    start = time.perf_counter()
-    bar = tqdm(total=steps, desc="diffusion training", unit="step", disable=not progress)
-    step = 0
-
-    def endless():
-        while True:
-            yield from batches
-
-    for x0, *batch_labels in endless():
-        elapsed = time.perf_counter() - start
-        if (steps is not None and step >= steps) or (seconds is not None and
-                                                     elapsed >= seconds):
-            break
-        if cooldown:
-            done = max(step / steps if steps else 0.0, elapsed / seconds if seconds else 0.0)
-            for group in optimizer.param_groups:
-                group["lr"] = lr * max(0.0, min(1.0, (1.0 - done) / cooldown))
-        shown = hide_labels(batch_labels[0], label_dropout, noise) if batch_labels else None
-        loss = velocity_loss(model, x0, noise, shown)
-        if not torch.isfinite(loss):
-            raise FloatingPointError(f"the loss became {loss.item()} at step {step}: "
-                                     f"lower the learning rate (now {lr:g})")
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        averaged.update_parameters(model)
-        step += 1
-        history.append(loss=loss.item(), seconds=time.perf_counter() - start)
-        bar.update()
-        if step % 50 == 0:
-            bar.set_postfix(loss=f"{loss.item():.3f}")
-    bar.close()
-    model.eval()
-    return averaged.module.eval(), history
+    with on_device(model) as device:
+        tensors = [to_signed_range(images).to(device)]
+        if labels is not None:
+            tensors.append(labels.to(device))
+        stream = endless(Batches(*tensors, batch_size=batch_size, seed=seed))
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+        averaged = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(ema_decay))
+        model.train()
+        steps = Steps(budget, [(optimizer, lr)], desc="diffusion training",
+                      progress=progress)
+        for step in steps:
+            x0, *batch_labels = next(stream)
+            shown = hide_labels(batch_labels[0], label_dropout, noise) if batch_labels else None
+            loss = velocity_loss(model, x0, noise, shown)
+            check_finite(step, {"loss": loss.item()},
+                         f"Lower the learning rate (now {lr:g}).")
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            averaged.update_parameters(model)
+            history.append(loss=loss.item(), seconds=steps.elapsed)
+            if step % 50 == 0:
+                steps.bar.set_postfix(loss=f"{loss.item():.3f}")
+        model.eval()
+        average = averaged.module.eval()
+    return average.to(module_device(model)), history
 
 
 @torch.no_grad()
@@ -200,12 +179,20 @@ def sample(model: nn.Module, n: int, steps: int = 20,
     guidance = GUIDANCE if guidance is None else float(guidance)
     if not guidance >= 0:
         raise ValueError(f"guidance must be 0 or more, got {guidance!r}")
-    was_training = model.training
-    model.eval()
     x = torch.randn(n, 1, 28, 28, generator=generator)
     if classes:
         labels = (torch.randint(classes, (n,), generator=generator) if labels is None
                   else check_denoiser_labels(labels, n, classes))
+    with on_device(model) as device, evaluating(model):
+        digits, kept = _walk_back(model, x.to(device), steps, classes,
+                                  labels.to(device) if classes else None, guidance, keep)
+    return (digits, kept) if keep else digits
+
+
+def _walk_back(model, x, steps, classes, labels, guidance, keep):
+    """Euler steps from noise ``x`` at t = 1 to t = 0; the digits and the kept frames
+    in [0, 1], on the CPU."""
+    n = len(x)
 
     def velocity(x, t):
         if not classes:
@@ -217,13 +204,11 @@ def sample(model: nn.Module, n: int, steps: int = 20,
         labelled, unlabelled = both[:n], both[n:]
         return unlabelled + guidance * (labelled - unlabelled)
 
-    kept = [to_unit_range(x)] if 0 in keep else []
-    levels = torch.linspace(1, 0, steps + 1)
+    kept = [to_unit_range(x).cpu()] if 0 in keep else []
+    levels = torch.linspace(1, 0, steps + 1, device=x.device)
     for i in range(steps):
         t, t_next = levels[i], levels[i + 1]
         x = x + (t_next - t) * velocity(x, t)
         if i + 1 in keep:
-            kept.append(to_unit_range(x))
-    model.train(was_training)
-    digits = to_unit_range(x)
-    return (digits, kept) if keep else digits
+            kept.append(to_unit_range(x).cpu())
+    return to_unit_range(x).cpu(), kept

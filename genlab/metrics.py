@@ -21,6 +21,7 @@ import math
 import torch
 from torch import nn
 
+from .frame import batched, on_device
 from .models.cnn import check_digit_batch, check_unit_range
 
 
@@ -86,19 +87,19 @@ def precision_recall(real: torch.Tensor, fake: torch.Tensor,
     return precision, recall
 
 
-@torch.no_grad()
 def judge_features(judge: nn.Module, images: torch.Tensor,
                    batch_size: int = 500) -> tuple[torch.Tensor, torch.Tensor]:
-    """The judge's penultimate features and class probabilities for ``images``."""
+    """The judge's penultimate features and class probabilities for ``images``
+    (computed on :func:`~genlab.runtime.pick_device`, returned on the CPU)."""
     check_digit_batch(images)
     check_unit_range(images)
-    judge.eval()
-    features, probs = [], []
-    for i in range(0, len(images), batch_size):
-        f = judge.features(images[i:i + batch_size])
-        features.append(f)
-        probs.append(torch.softmax(judge.classify(f), dim=1))
-    return torch.cat(features), torch.cat(probs)
+
+    def features_and_probabilities(x):
+        f = judge.features(x)
+        return f, torch.softmax(judge.classify(f), dim=1)
+
+    with on_device(judge):
+        return batched(features_and_probabilities, judge, images, batch_size=batch_size)
 
 
 def score_samples(judge: nn.Module, samples: torch.Tensor,

@@ -1,27 +1,63 @@
-"""Trained models that several chapters share, from the model cache.
+"""The trained models that several chapters share: one registry entry per model, and
+their trained weights, shipped inside the package.
 
-Each entry is a recipe — a model and how to train it — and a loader that returns the
-model from the cache or trains it first (deterministically). The chapter that
-introduces a model trains it in view with the same recipe and stores it; later chapters
-load it. (The digit judge lives in :mod:`genlab.judge`.)
+Each entry is a recipe — a typed configuration, :meth:`Entry.build` (a fresh, seeded
+model) and :meth:`Entry.train` (its training by the recipe, or by a shorter
+:class:`~genlab.frame.Budget`) returning one :class:`Record` — and, for a generator,
+how to draw from it (:meth:`Entry.draw`) and how the judge scores it
+(:meth:`Entry.score`). The chapter that introduces a model trains it in view briefly;
+every chapter then uses the model genlab ships, trained by the same recipe for its
+full length:
 
-For the GANs only the generator is stored: it is all that is needed to draw.
+* :func:`load` returns the shipped model: no training, no network, no write access
+  (a read-only install, a shared class folder and a Colab runtime all work). Each
+  shipped file is checked against its manifest (its sha256, and that the recipe that
+  made it is the recipe in this code) before it is used.
+* ``load(name, retrain=True)`` trains the model here, by the recipe, and keeps the
+  result in the user's model cache (:mod:`genlab.cache`).
+* ``python -m genlab.pretrained train-all`` (``make models``) retrains every entry by
+  its recipe and rewrites the weights and manifests in ``genlab/weights/``: the one way
+  shipped weights are made.
+
+For the GANs only the generator is kept: it is all that is needed to draw.
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
+
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
 
 from . import cache
 from .adversarial import train_gan
 from .data import load_digits
-from .diffusion import train_diffusion
+from .diffusion import GUIDANCE, train_diffusion
+from .diffusion import sample as diffusion_sample
+from .frame import Budget, History, evaluating, module_device
+from .latent import LatentGaussian, encode
+from .metrics import score_samples
 from .models.autoencoders import VAE, ConvAutoencoder
+from .models.cnn import DigitCNN
 from .models.gan import Discriminator, Generator
 from .models.stylegan import StyleGenerator
 from .models.unet import DenoisingUNet
-from .training import History, fit_autoencoder
+from .runtime import cpu_name, pick_device
+from .training import evaluate, fit_autoencoder, fit_classifier
 
+JUDGE = "digit-judge-v2"
 CONV_AUTOENCODER = "conv-autoencoder-16-v1"
 VAE_NAME = "vae-8-v1"
 GAN_NAME = "gan-digits-v3"
@@ -29,114 +65,571 @@ CONDITIONAL_GAN = "conditional-gan-digits-v3"
 STYLE_GAN = "style-gan-digits-v1"
 DIFFUSION = "diffusion-digits-v2"
 
-_GAN_RECIPE: dict[str, Any] = dict(
-    noise_dim=32, width=32, refine=True, batch_spread=True, steps=2500, batch_size=64,
-    lr_g=3e-3, lr_d=7.5e-4, betas=(0.0, 0.99), cooldown=0.25, seed=0)
-RECIPES: dict[str, dict[str, Any]] = {
-    # ~40 s here; held-out MSE about 0.0092 (benchmarks/README.md)
-    CONV_AUTOENCODER: dict(epochs=20, batch_size=64, lr=3e-3, seed=0),
-    # ~50 s here; 8 latent numbers: few enough that N(0, I) is well covered
-    VAE_NAME: dict(epochs=20, batch_size=64, lr=3e-3, seed=0),
-    # under two minutes here; its quality at a 120 s budget is in benchmarks/README.md
-    GAN_NAME: dict(_GAN_RECIPE),
-    # about a minute here; the label decides the digit (the chapter measures how often)
-    CONDITIONAL_GAN: dict(_GAN_RECIPE, classes=10, batch_spread=False, steps=1200,
-                          lr_g=1e-3, lr_d=5e-4, betas=(0.5, 0.999), cooldown=0.0),
-    # about three minutes here; the style-based generator beside the book's
-    # discriminator, trained by the GAN loop
-    STYLE_GAN: dict(_GAN_RECIPE, style_dim=64, style_width=48, mixing=0.5, steps=1200,
-                    lr_g=2e-3),
-    # about three minutes here; told the digit's label (hidden for 15% of the digits,
-    # for guidance); its quality at 180 s is in benchmarks/README.md
-    DIFFUSION: dict(channels=(32, 64), patch=2, classes=10, steps=1400, batch_size=64,
-                    lr=2e-3, ema_decay=0.995, cooldown=0.3, label_dropout=0.15, seed=0),
-}
-_MODEL_KEYS = ("noise_dim", "width", "refine", "classes", "batch_spread", "style_dim",
-               "style_width", "mixing")
-BUILDERS = {CONV_AUTOENCODER: lambda: ConvAutoencoder(latent_dim=16),
-            VAE_NAME: lambda: VAE(latent_dim=8),
-            DIFFUSION: lambda: DenoisingUNet(RECIPES[DIFFUSION]["channels"],
-                                             RECIPES[DIFFUSION]["patch"],
-                                             classes=RECIPES[DIFFUSION]["classes"])}
-GANS = (GAN_NAME, CONDITIONAL_GAN, STYLE_GAN)
+WEIGHTS = Path(__file__).parent / "weights"
+MANIFEST_FORMAT = "genlab-weights/1"
+SCORE_SAMPLES = 1000  # digits drawn to score a shipped generator
+SCORE_SEED = 1  # the seed they are drawn with
+CHECK_SAMPLES = 200  # digits drawn for the quick re-check the tests make of every file
 
 
-def _recipe(name: str) -> dict[str, Any]:
-    if name not in RECIPES:
-        raise ValueError(f"unknown model {name!r}: use one of {list(RECIPES)}")
-    return RECIPES[name]
+class ShippedModelError(RuntimeError):
+    """A shipped model file is missing, altered, or made by a different recipe."""
 
 
-def build(name: str):
-    """A fresh, untrained model of the entry ``name`` (seeded, so always the same).
-    For a GAN entry: its generator."""
-    import torch
+# ----------------------------------------------------------------------------- recipes
 
-    recipe = _recipe(name)
-    torch.manual_seed(recipe["seed"])
-    if name == STYLE_GAN:
-        return StyleGenerator(recipe["noise_dim"], recipe["style_dim"],
-                              recipe["style_width"], mixing=recipe["mixing"])
-    if name in GANS:
-        return Generator(recipe["noise_dim"], recipe["width"], recipe.get("classes", 0),
-                         refine=recipe["refine"])
-    return BUILDERS[name]()
+@dataclass(frozen=True)
+class ClassifierRecipe:
+    """The judge: AdamW with a one-cycle schedule on jittered digits, no label
+    smoothing (it would cap the judge's confidence on real digits near 0.96, so the
+    confidence scores of generators would read on a compressed scale)."""
+
+    epochs: int = 12
+    batch_size: int = 64
+    lr: float = 3e-3
+    weight_decay: float = 5e-4
+    label_smoothing: float = 0.0
+    augment: bool = True
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class AutoencoderRecipe:
+    """A convolutional autoencoder or VAE with ``latent_dim`` numbers in its bottleneck."""
+
+    variational: bool
+    latent_dim: int
+    epochs: int = 20
+    batch_size: int = 64
+    lr: float = 3e-3
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class GANRecipe:
+    """The book's generator (or, with ``style_dim``, the style-based one) and
+    discriminator, and :func:`~genlab.adversarial.train_gan`'s settings."""
+
+    noise_dim: int = 32
+    width: int = 32
+    refine: bool = True
+    batch_spread: bool = True
+    classes: int = 0
+    style_dim: int = 0  # > 0: the style-based generator of chapter 7
+    style_width: int = 0
+    mixing: float = 0.0
+    steps: int = 2500
+    batch_size: int = 64
+    lr_g: float = 3e-3
+    lr_d: float = 7.5e-4
+    betas: tuple[float, float] = (0.0, 0.99)
+    cooldown: float = 0.25
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class DiffusionRecipe:
+    """The label-conditioned denoiser and :func:`~genlab.diffusion.train_diffusion`'s
+    settings (the label hidden for ``label_dropout`` of the digits, for guidance)."""
+
+    channels: tuple[int, ...] = (32, 64)
+    patch: int = 2
+    classes: int = 10
+    steps: int = 1400
+    batch_size: int = 64
+    lr: float = 2e-3
+    ema_decay: float = 0.995
+    cooldown: float = 0.3
+    label_dropout: float = 0.15
+    seed: int = 0
+
+
+# ----------------------------------------------------------------------------- records
+
+@dataclass
+class Record:
+    """What one training run did: the same fields for every entry."""
+
+    history: History
+    steps: int
+    seconds: float
+    device: str
+    config: dict[str, Any]
+
+    @property
+    def final(self) -> dict[str, float]:
+        """The last value of every series of the history (``test_accuracy``, ...)."""
+        return {name: values[-1] for name, values in self.history.series.items() if values}
+
+    def as_dict(self, points: int | None = None) -> dict[str, Any]:
+        """Plain values (the history thinned to ``points`` records, if given)."""
+        history = self.history.thinned(points) if points else self.history
+        return {"history": history.as_dict(), "steps": self.steps, "seconds": self.seconds,
+                "device": self.device, "config": self.config}
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Record:
+        return cls(History(**values["history"]), values["steps"], values["seconds"],
+                   values["device"], values["config"])
+
+
+def _record(history: History, steps: int, recipe, seconds: float | None = None) -> Record:
+    seconds = history.seconds[-1] if seconds is None else seconds
+    return Record(history, steps, float(seconds), str(pick_device()), _plain(asdict(recipe)))
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists, as JSON has them, so a recipe compares equal to its manifest."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+# ----------------------------------------------------------------------------- entries
+
+@dataclass(frozen=True)
+class Entry:
+    """One shared model: its name, what it is, the chapter that introduces it, and its
+    recipe. Subclasses say how to build, train, draw from and score it."""
+
+    name: str
+    title: str
+    chapter: str
+    recipe: Any
+    curves: tuple[str, ...]  # the series a chapter shows of a run
+    generates: bool = field(default=True)
+
+    def build(self) -> nn.Module:
+        """A fresh, untrained model, initialised from the recipe's seed (so always the
+        same)."""
+        torch.manual_seed(self.recipe.seed)
+        return self._build()
+
+    def _build(self) -> nn.Module:
+        raise NotImplementedError
+
+    def train(self, model: nn.Module, budget: Budget | None = None, *,
+              progress: bool = True, hooks=()) -> Record:
+        """Train ``model`` (from :meth:`build`) by the recipe on the bundled training
+        digits — for its full length, or for ``budget`` instead (a brief run; a budget
+        without a cool-down of its own cools down as the recipe does). ``hooks`` (a GAN's
+        dashboard, say) are called after every step of a GAN. Returns the
+        :class:`Record` of the run; the model ends in eval mode, where it was."""
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"model must be the torch module from build(), got "
+                            f"{type(model).__name__}")
+        if budget is not None and not isinstance(budget, Budget):
+            raise TypeError(f"budget must be a genlab.frame.Budget, e.g. "
+                            f"Budget(steps=300), got {type(budget).__name__}")
+        if hooks and not isinstance(self, GANEntry):
+            raise ValueError(f"hooks are called after each step of a GAN; {self.name} "
+                             "is not a GAN")
+        return self._train(model, budget, progress, tuple(hooks))
+
+    def _train(self, model, budget, progress, hooks) -> Record:
+        raise NotImplementedError
+
+    def _steps(self, budget: Budget | None) -> Budget:
+        """The budget of a step-by-step loop: the recipe's steps and cool-down, or
+        ``budget`` (with the recipe's cool-down if it has none of its own)."""
+        if budget is None:
+            return Budget(steps=self.recipe.steps, cooldown=self.recipe.cooldown)
+        return Budget(budget.steps, budget.seconds, budget.cooldown or self.recipe.cooldown)
+
+    def draw(self, model: nn.Module, n: int, generator: torch.Generator) -> torch.Tensor:
+        """``n`` digits in [0, 1] from the trained ``model``, as the book draws them."""
+        raise NotImplementedError(f"{self.name} does not draw digits")
+
+    def score(self, model: nn.Module, judge: nn.Module,
+              n: int | None = None) -> dict[str, float]:
+        """The judge's scores of ``n`` digits (default :data:`SCORE_SAMPLES`) drawn with
+        seed :data:`SCORE_SEED`, against the held-out test digits."""
+        rng = torch.Generator().manual_seed(SCORE_SEED)
+        digits = self.draw(model, n or SCORE_SAMPLES, rng)
+        return score_samples(judge, digits, load_digits("test")[0])
+
+
+class ClassifierEntry(Entry):
+    def _build(self):
+        return DigitCNN()
+
+    def _train(self, model, budget, progress, hooks):
+        recipe = asdict(self.recipe)
+        if budget is not None:
+            recipe.update(steps=budget.steps, max_seconds=budget.seconds)
+        history = fit_classifier(model, load_digits("train"), load_digits("test"),
+                                 progress=progress, **recipe)
+        return _record(history, int(history.steps[-1]), self.recipe)
+
+    def score(self, model, judge=None, n=None):
+        """Its own accuracy and cross-entropy on the held-out test digits."""
+        loss, accuracy = evaluate(model, *load_digits("test"))
+        return {"test accuracy": accuracy, "test loss": loss}
+
+
+class AutoencoderEntry(Entry):
+    def _build(self):
+        kind = VAE if self.recipe.variational else ConvAutoencoder
+        return kind(latent_dim=self.recipe.latent_dim)
+
+    def _train(self, model, budget, progress, hooks):
+        recipe = {k: v for k, v in asdict(self.recipe).items()
+                  if k not in ("variational", "latent_dim")}
+        if budget is not None:
+            recipe.update(steps=budget.steps, max_seconds=budget.seconds)
+        history = fit_autoencoder(model, load_digits("train")[0], load_digits("test")[0],
+                                  progress=progress, **recipe)
+        return _record(history, int(history.steps[-1]), self.recipe)
+
+    def draw(self, model, n, generator):
+        if self.recipe.variational:  # the prior the VAE was trained towards
+            z = torch.randn(n, model.latent_dim, generator=generator)
+        else:  # a Gaussian fitted to the codes of the training digits
+            codes = encode(model, load_digits("train")[0])
+            z = LatentGaussian.fit(codes).sample(n, generator)
+        with torch.no_grad(), evaluating(model):
+            return model.decode(z).clamp(0, 1)
+
+
+class GANEntry(Entry):
+    def _build(self):
+        r = self.recipe
+        if r.style_dim:
+            return StyleGenerator(r.noise_dim, r.style_dim, r.style_width, mixing=r.mixing)
+        return Generator(r.noise_dim, r.width, r.classes, refine=r.refine)
+
+    def build_discriminator(self) -> Discriminator:
+        """The untrained discriminator that trains beside the generator."""
+        return Discriminator(self.recipe.width, self.recipe.classes,
+                             batch_spread=self.recipe.batch_spread)
+
+    def _train(self, model, budget, progress, hooks):
+        r, budget = self.recipe, self._steps(budget)
+        images, labels = load_digits("train")
+        history = train_gan(model, self.build_discriminator(), images,
+                            labels if r.classes else None, steps=budget.steps,
+                            seconds=budget.seconds, cooldown=budget.cooldown,
+                            batch_size=r.batch_size, lr_g=r.lr_g, lr_d=r.lr_d,
+                            betas=r.betas, seed=r.seed, hooks=hooks, progress=progress)
+        return _record(history, len(history.d_loss), r)
+
+    def draw(self, model, n, generator):
+        labels = torch.arange(n) % self.recipe.classes if self.recipe.classes else None
+        return model.sample(n, generator, labels=labels)
+
+
+class DiffusionEntry(Entry):
+    def _build(self):
+        return DenoisingUNet(self.recipe.channels, self.recipe.patch,
+                             classes=self.recipe.classes)
+
+    def _train(self, model, budget, progress, hooks):
+        r, budget = self.recipe, self._steps(budget)
+        images, labels = load_digits("train")
+        averaged, history = train_diffusion(
+            model, images, labels if r.classes else None, steps=budget.steps,
+            seconds=budget.seconds, cooldown=budget.cooldown,
+            batch_size=r.batch_size, lr=r.lr, ema_decay=r.ema_decay,
+            label_dropout=r.label_dropout, seed=r.seed, progress=progress)
+        # What is kept, and what samples, is the moving average of the weights.
+        model.load_state_dict(averaged.state_dict())
+        return _record(history, len(history.loss), r)
+
+    def draw(self, model, n, generator, *, steps: int = 20, guidance: float = GUIDANCE):
+        labels = torch.arange(n) % self.recipe.classes if self.recipe.classes else None
+        return diffusion_sample(model, n, steps, generator, labels=labels,
+                                guidance=guidance if self.recipe.classes else None)
+
+
+_GAN = GANRecipe()
+_GAN_CURVES = ("d_loss", "g_loss", "d_real", "d_fake")
+ENTRIES: dict[str, Entry] = {e.name: e for e in [
+    # ~20 s on two cores; about 99% of the held-out digits right
+    ClassifierEntry(JUDGE, "the digit judge", "01_convolutions", ClassifierRecipe(),
+                    ("train_loss", "test_accuracy"), generates=False),
+    # ~40 s; held-out MSE about 0.009 per pixel (benchmarks/README.md)
+    AutoencoderEntry(CONV_AUTOENCODER, "the convolutional autoencoder",
+                     "03_transposed_convolutions", AutoencoderRecipe(False, 16),
+                     ("train_loss", "test_mse")),
+    # ~50 s; 8 latent numbers: few enough that N(0, I) is well covered
+    AutoencoderEntry(VAE_NAME, "the VAE", "04_generating_from_the_decoder",
+                     AutoencoderRecipe(True, 8), ("train_loss", "test_mse")),
+    # about two minutes
+    GANEntry(GAN_NAME, "the GAN", "05_adversarial_training", _GAN, _GAN_CURVES),
+    # about a minute; the label decides the digit (chapter 5 measures how often)
+    GANEntry(CONDITIONAL_GAN, "the conditional GAN", "05_adversarial_training",
+             GANRecipe(classes=10, batch_spread=False, steps=1200, lr_g=1e-3, lr_d=5e-4,
+                       betas=(0.5, 0.999), cooldown=0.0), _GAN_CURVES),
+    # about three minutes; the style-based generator beside the book's discriminator
+    GANEntry(STYLE_GAN, "the style-based GAN", "07_style_based_generators",
+             GANRecipe(style_dim=64, style_width=48, mixing=0.5, steps=1200, lr_g=2e-3),
+             _GAN_CURVES),
+    # about three minutes; told the digit's label (hidden for 15% of the digits)
+    DiffusionEntry(DIFFUSION, "the diffusion model", "08_diffusion", DiffusionRecipe(),
+                   ("loss",)),
+]}
+GANS = tuple(name for name, e in ENTRIES.items() if isinstance(e, GANEntry))
+
+
+def entry(name: str) -> Entry:
+    """The registry entry called ``name``."""
+    if name not in ENTRIES:
+        raise ValueError(f"unknown model {name!r}: use one of {list(ENTRIES)}")
+    return ENTRIES[name]
+
+
+def build(name: str) -> nn.Module:
+    """A fresh, untrained model of the entry ``name`` (for a GAN: its generator)."""
+    return entry(name).build()
 
 
 def build_discriminator(name: str) -> Discriminator:
     """The untrained discriminator that trains beside the generator of GAN ``name``."""
-    if name not in GANS:
+    found = entry(name)
+    if not isinstance(found, GANEntry):
         raise ValueError(f"{name!r} is not a GAN: use one of {list(GANS)}")
-    recipe = _recipe(name)
-    return Discriminator(recipe["width"], recipe.get("classes", 0),
-                         batch_spread=recipe.get("batch_spread", False))
+    return found.build_discriminator()
 
 
-def train(name: str, model, progress: bool = True, hooks=(),
-          seconds: float | None = None) -> tuple[History, dict[str, Any]]:
-    """Train ``model`` by the recipe of ``name`` on the bundled training digits.
+# ----------------------------------------------------------------------------- shipping
 
-    For a GAN, ``model`` is the generator: a discriminator is built and trained beside
-    it, and ``hooks`` (a dashboard, say) are called after every step. ``seconds`` caps
-    a GAN's training time; the diffusion model trains for ``seconds`` (to the end of
-    the step under way) instead of its recipe's steps (the benchmarks compare recipes at a fixed budget).
-    """
-    recipe = _recipe(name)
-    images, labels = load_digits("train")
-    if name == DIFFUSION:
-        loop = {k: v for k, v in recipe.items() if k not in ("channels", "patch", "classes")}
-        if seconds is not None:  # a time budget replaces the step count
-            loop.update(seconds=seconds, steps=None)
-        averaged, history = train_diffusion(model, images, labels, progress=progress,
-                                            **loop)
-        # What is kept, and what samples, is the moving average of the weights.
-        model.load_state_dict(averaged.state_dict())
-        return history, {"recipe": dict(recipe), "seconds": history.seconds[-1],
-                         "steps": len(history.loss)}
-    if name not in GANS:
-        history = fit_autoencoder(model, images, load_digits("test")[0],
-                                  progress=progress, **recipe)
-        return history, {"history": history.as_dict(), "recipe": dict(recipe),
-                         "test_mse": history.test_mse[-1]}
-    loop = {k: v for k, v in recipe.items() if k not in _MODEL_KEYS}
-    history = train_gan(model, build_discriminator(name), images,
-                        labels if recipe.get("classes") else None, progress=progress,
-                        hooks=hooks, seconds=seconds, **loop)
-    return history, {"recipe": dict(recipe), "seconds": history.seconds[-1],
-                     "steps": len(history.d_loss)}
+def weights_path(name: str) -> Path:
+    return WEIGHTS / f"{entry(name).name}.safetensors"
 
 
-def save(name: str, model, meta: dict[str, Any]) -> None:
-    cache.save(name, model, **meta)
+def manifest_path(name: str) -> Path:
+    return WEIGHTS / f"{entry(name).name}.json"
 
 
-def load_with_meta(name: str, *, retrain: bool = False, progress: bool = True):
-    """``(model, meta)``: the trained model ``name`` (eval mode), from the cache or
-    trained first, and what was stored beside it (its recipe, its training seconds)."""
-    return cache.cached_model(name, lambda: build(name),
-                              lambda m: train(name, m, progress)[1], retrain=retrain)
+def manifest(name: str) -> dict[str, Any]:
+    """What genlab records of its shipped model ``name``: the recipe, seed, steps,
+    training seconds and the machine they were measured on, torch's version, the
+    file's sha256 and the judge's scores at shipping time."""
+    path = manifest_path(name)
+    if not path.is_file():
+        raise ShippedModelError(f"genlab ships no model {name!r} ({path} is missing). "
+                                "Train it here with pretrained.load(name, retrain=True), "
+                                "or, in the repository, run `make models`.")
+    values = json.loads(path.read_text())
+    if values.get("format") != MANIFEST_FORMAT or values.get("name") != name:
+        raise ShippedModelError(f"{path} is not a genlab manifest of {name!r}")
+    return values
 
 
-def load(name: str, *, retrain: bool = False, progress: bool = True):
-    """The trained model ``name`` (eval mode), from the cache or trained first."""
+def check_recipe(name: str) -> dict[str, Any]:
+    """The manifest of ``name``, after checking it was made by the recipe in this code."""
+    values = manifest(name)
+    current = _plain(asdict(entry(name).recipe))
+    if values["record"]["config"] != current:
+        changed = sorted(k for k in set(current) | set(values["record"]["config"])
+                         if current.get(k) != values["record"]["config"].get(k))
+        raise ShippedModelError(
+            f"the shipped {name} was trained by a different recipe (changed: "
+            f"{', '.join(changed)}). Retrain and ship it: `make models` (or "
+            f"`python -m genlab.pretrained train-all --only {name}`).")
+    return values
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_shipped(name: str) -> tuple[nn.Module, dict[str, Any]]:
+    """``(model, manifest)``: the shipped model ``name`` in eval mode, checked first."""
+    from safetensors.torch import load as load_tensors
+
+    values = check_recipe(name)
+    path = weights_path(name)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ShippedModelError(f"cannot read the shipped weights {path}: {error}") from error
+    if _sha256(data) != values["sha256"]:
+        raise ShippedModelError(f"{path} does not match its manifest's sha256: the file "
+                                "was altered or damaged. Reinstall genlab, or retrain it "
+                                "with `make models`.")
+    model = build(name)
+    try:
+        model.load_state_dict(load_tensors(data))
+    except RuntimeError as error:
+        raise ShippedModelError(f"the weights in {path} do not fit {name}'s architecture "
+                                f"({error}). Retrain it with `make models`.") from error
+    return model.eval(), values
+
+
+def load_with_meta(name: str, *, retrain: bool = False,
+                   progress: bool = True) -> tuple[nn.Module, dict[str, Any]]:
+    """``(model, record)``: the trained model ``name`` in eval mode and the
+    :class:`Record` of its training, as a dict — the shipped model, or with
+    ``retrain=True`` one trained here now by the recipe and kept in the model cache."""
+    found = entry(name)
+    if not retrain:
+        model, values = load_shipped(name)
+        return model, values["record"]
+    model, meta = cache.cached_model(
+        name, found.build, lambda m: found.train(m, progress=progress).as_dict(),
+        retrain=True)
+    return model, meta
+
+
+def load(name: str, *, retrain: bool = False, progress: bool = True) -> nn.Module:
+    """The trained model ``name``, in eval mode: the one genlab ships (no training, no
+    writing), or with ``retrain=True`` one trained here now by the same recipe (and
+    kept in the user's model cache)."""
     return load_with_meta(name, retrain=retrain, progress=progress)[0]
+
+
+def recorded_history(name: str) -> History:
+    """The curves of the shipped model's full training (thinned), from its manifest."""
+    return History(**manifest(name)["record"]["history"])
+
+
+_CURVE_TITLES = {"train_loss": "training loss", "test_accuracy": "test accuracy",
+                 "test_mse": "held-out error per pixel", "d_loss": "discriminator's loss",
+                 "g_loss": "generator's loss", "d_real": "D(x) on real digits",
+                 "d_fake": "D(G(z)) on fakes", "loss": "velocity loss"}
+
+
+def beside_shipped(name: str, record: Record) -> plt.Figure:
+    """The curves of a run here (``record``, usually a brief one) drawn over those of
+    the shipped model's full run by the same recipe, against the step: where the run
+    here stopped, and what the full run went on to. Per-step curves are smoothed over
+    the same number of steps in both runs (a twentieth of the full run)."""
+    values = manifest(name)
+    shipped = History(**values["record"]["history"])
+    curves = entry(name).curves
+    columns = min(len(curves), 2)
+    rows = -(-len(curves) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(4.4 * columns, 2.7 * rows + 0.5),
+                             squeeze=False)
+    window_steps = max(1, values["record"]["steps"] // 20)
+    for axis, series in zip(axes.flat, curves):
+        lows = []
+        for history, label in [(shipped, f"shipped: {values['record']['steps']:,} steps"),
+                               (record.history, f"here: {record.steps:,} steps")]:
+            steps, ys = history.step_numbers(), history.series[series]
+            spacing = (steps[-1] - steps[0]) / max(1, len(steps) - 1)
+            window = min(len(ys) // 4, round(window_steps / spacing)) if spacing else 1
+            smooth = _moving_average(ys, window) if window > 2 else list(ys)
+            axis.plot(steps[len(steps) - len(smooth):], smooth, lw=1.2, label=label)
+            lows.append(min(smooth))
+        highs = [max(history.series[series]) for history in (shipped, record.history)]
+        if series.endswith("loss") and min(lows) > 0 and max(highs) > 10 * min(lows):
+            axis.set_yscale("log")
+        axis.set(xlabel="step", title=_CURVE_TITLES.get(series, series))
+        axis.grid(alpha=0.3)
+    axes.flat[0].legend(fontsize=8)
+    hardware = values["hardware"]
+    fig.suptitle(f"{entry(name).title}: the run here ({record.seconds:.0f} s) and "
+                 f"the shipped run ({values['record']['seconds']:.0f} s on "
+                 f"{hardware['cpu_cores']} CPU cores, {hardware['torch_threads']} "
+                 f"thread{'s' if hardware['torch_threads'] > 1 else ''})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _moving_average(values: list[float], window: int) -> list[float]:
+    sums = torch.tensor(values, dtype=torch.float64).cumsum(0)
+    sums = torch.cat([torch.zeros(1, dtype=torch.float64), sums])
+    return ((sums[window:] - sums[:-window]) / window).tolist()
+
+
+def _hardware() -> dict[str, Any]:
+    device = pick_device()
+    return {"cpu": cpu_name(), "cpu_cores": os.cpu_count(),
+            "torch_threads": torch.get_num_threads(),
+            "device": str(device),
+            "gpu": torch.cuda.get_device_name() if device.type == "cuda" else None}
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def ship(name: str, model: nn.Module, record: Record, judge: nn.Module,
+         folder: Path = WEIGHTS) -> dict[str, Any]:
+    """Write ``model``'s weights and manifest (scored by ``judge``) into ``folder``."""
+    from safetensors.torch import save as save_tensors
+
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    data = save_tensors(state)
+    model = model.to(module_device(judge)).eval()
+    values = {
+        "format": MANIFEST_FORMAT, "name": name, "title": entry(name).title,
+        "class": type(model).__name__, "chapter": entry(name).chapter,
+        "made_by": "python -m genlab.pretrained train-all",
+        "date": datetime.date.today().isoformat(), "torch": torch.__version__,
+        "python": platform.python_version(), "hardware": _hardware(),
+        "seed": record.config["seed"], "sha256": _sha256(data), "bytes": len(data),
+        "scores": entry(name).score(model, judge),
+        "score_samples": SCORE_SAMPLES if entry(name).generates else None,
+        # what the tests recompute from the shipped file, in seconds
+        "check_scores": entry(name).score(model, judge, CHECK_SAMPLES),
+        "check_samples": CHECK_SAMPLES if entry(name).generates else None,
+        "record": record.as_dict(points=400),
+    }
+    _write_atomically(folder / f"{name}.safetensors", data)
+    _write_atomically(folder / f"{name}.json",
+                      (json.dumps(values, indent=1) + "\n").encode())
+    return values
+
+
+def train_all(names: list[str] | None = None, folder: Path = WEIGHTS,
+              progress: bool = True) -> None:
+    """Retrain ``names`` (default: every entry) by their recipes and ship them. The
+    judge, when it is among them, comes first, and scores the others."""
+    names = list(ENTRIES) if not names else [entry(n).name for n in names]
+    judge = None
+    for name in sorted(names, key=lambda n: n != JUDGE):
+        found = entry(name)
+        print(f"training {name} ({found.title}) by its recipe", flush=True)
+        model = found.build()
+        record = found.train(model, progress=progress)
+        if name == JUDGE:
+            judge = model.eval()
+        values = ship(name, model, record,
+                      judge if judge is not None else load_shipped(JUDGE)[0], folder)
+        print(f"  {record.steps} steps in {record.seconds:.0f} s on {record.device}; "
+              + ", ".join(f"{k} {v:.3f}" for k, v in values["scores"].items()), flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m genlab.pretrained",
+                                     description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    train = commands.add_parser("train-all", help="retrain every shipped model by its "
+                                "recipe and rewrite genlab/weights/")
+    train.add_argument("--only", nargs="+", metavar="NAME", choices=list(ENTRIES),
+                       help="only these entries")
+    train.add_argument("--into", type=Path, default=WEIGHTS, help="the folder to write")
+    commands.add_parser("list", help="the entries and what their manifests record")
+    args = parser.parse_args(argv)
+    if args.command == "train-all":
+        start = time.perf_counter()
+        train_all(args.only, args.into)
+        print(f"done in {time.perf_counter() - start:.0f} s", flush=True)
+    else:
+        for name, found in ENTRIES.items():
+            try:
+                values = manifest(name)
+                note = (f"{values['record']['steps']} steps, "
+                        f"{values['record']['seconds']:.0f} s on "
+                        f"{values['hardware']['device']}, {values['date']}")
+            except ShippedModelError:
+                note = "not shipped"
+            print(f"{name:28s} {found.title:32s} {note}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numbers
 import os
+import platform
 import random
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -48,3 +50,15 @@ def pick_device(prefer: str | None = None) -> torch.device:
     if torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
+
+
+def cpu_name() -> str:
+    """The processor's model name (from ``/proc/cpuinfo`` on Linux), for the records
+    of measured times."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()

@@ -1,7 +1,7 @@
 """Every generator of the book on one yardstick.
 
-Six ways to draw a digit, each trained on the same 4,000 bundled digits and each from
-the model cache (trained first where this machine has none yet):
+Six ways to draw a digit, each trained on the same 4,000 bundled digits by its recipe
+in :mod:`genlab.pretrained`, each the model genlab ships:
 
 * the convolutional autoencoder, decoding codes drawn from a Gaussian fitted to its
   codes of the training digits;
@@ -13,8 +13,8 @@ the model cache (trained first where this machine has none yet):
 
 Each draws the same number of digits, and the judge (the convolutions chapter's
 classifier) scores them against the held-out test digits with the measures of
-:mod:`genlab.metrics`. Beside the scores stand the seconds each model trained (as
-recorded in the cache when it was trained) and the milliseconds it takes to draw one
+:mod:`genlab.metrics`. Beside the scores stand the seconds each model trained (as its
+manifest records them, with the machine) and the milliseconds it takes to draw one
 digit on this machine, timed here.
 """
 
@@ -29,11 +29,9 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from . import cache, pretrained
+from . import pretrained
 from .data import load_digits
 from .diffusion import GUIDANCE
-from .diffusion import sample as diffusion_sample
-from .latent import LatentGaussian, encode
 from .metrics import score_samples
 
 MEASURES = ("confidence", "effective classes", "Fréchet distance", "precision", "recall")
@@ -41,74 +39,49 @@ MEASURES = ("confidence", "effective classes", "Fréchet distance", "precision",
 
 @dataclass
 class Contender:
-    """A generator as the yardstick sees it: a cache entry and how to draw from it."""
+    """A generator as the yardstick sees it: a shipped model and how to draw from it
+    (by default, as its registry entry draws)."""
 
     name: str
     entry: str
-    draw: Callable[[nn.Module, int, torch.Generator], torch.Tensor]
+    draw: Callable[[nn.Module, int, torch.Generator], torch.Tensor] | None = None
 
-
-def _fitted_gaussian(autoencoder: nn.Module, n: int, rng: torch.Generator) -> torch.Tensor:
-    codes = encode(autoencoder, load_digits("train")[0])
-    return autoencoder.decode(LatentGaussian.fit(codes).sample(n, rng)).clamp(0, 1)
-
-
-def _vae(vae: nn.Module, n: int, rng: torch.Generator) -> torch.Tensor:
-    return vae.decode(torch.randn(n, vae.latent_dim, generator=rng)).clamp(0, 1)
-
-
-def _each_digit(generator: nn.Module, n: int, rng: torch.Generator) -> torch.Tensor:
-    labels = torch.arange(n) % generator.classes
-    return generator.sample(n, rng, labels=labels)
-
-
-def _diffusion(steps: int, guidance: float) -> Callable:
-    def draw(denoiser: nn.Module, n: int, rng: torch.Generator) -> torch.Tensor:
-        return diffusion_sample(denoiser, n, steps, rng,
-                                labels=torch.arange(n) % denoiser.classes, guidance=guidance)
-    return draw
+    def sample(self, model: nn.Module, n: int, rng: torch.Generator) -> torch.Tensor:
+        draw = self.draw or pretrained.entry(self.entry).draw
+        return draw(model, n, rng)
 
 
 def contenders(diffusion_steps: int = 20,
                guidance: float = GUIDANCE) -> list[Contender]:
     """The book's generators, in the order the book meets them."""
+    diffusion = pretrained.entry(pretrained.DIFFUSION)
     return [
-        Contender("autoencoder + fitted Gaussian", pretrained.CONV_AUTOENCODER,
-                  _fitted_gaussian),
-        Contender("VAE", pretrained.VAE_NAME, _vae),
-        Contender("GAN", pretrained.GAN_NAME, lambda g, n, rng: g.sample(n, rng)),
-        Contender("conditional GAN", pretrained.CONDITIONAL_GAN, _each_digit),
-        Contender("style-based GAN", pretrained.STYLE_GAN, lambda g, n, rng: g.sample(n, rng)),
+        Contender("autoencoder + fitted Gaussian", pretrained.CONV_AUTOENCODER),
+        Contender("VAE", pretrained.VAE_NAME),
+        Contender("GAN", pretrained.GAN_NAME),
+        Contender("conditional GAN", pretrained.CONDITIONAL_GAN),
+        Contender("style-based GAN", pretrained.STYLE_GAN),
         Contender(f"diffusion, w = {guidance:g}, {diffusion_steps} steps",
-                  pretrained.DIFFUSION, _diffusion(diffusion_steps, guidance)),
+                  pretrained.DIFFUSION,
+                  lambda model, n, rng: diffusion.draw(model, n, rng, steps=diffusion_steps,
+                                                       guidance=guidance)),
     ]
-
-
-def training_seconds(meta: dict) -> float:
-    """How long the cached model trained, from what was stored beside it."""
-    if "seconds" in meta:
-        return float(meta["seconds"])
-    try:
-        return float(meta["history"]["seconds"][-1])
-    except (KeyError, IndexError, TypeError):
-        raise ValueError("this cache entry records no training time; retrain it with "
-                         "this version of genlab") from None
 
 
 def measure(contender: Contender, judge: nn.Module, real: torch.Tensor, n: int = 1000,
             seed: int = 0) -> dict:
     """Draw ``n`` digits from one contender (timed) and score them against ``real``."""
-    model, meta = pretrained.load_with_meta(contender.entry)  # may train: grads on
+    model, record = pretrained.load_with_meta(contender.entry)
     rng = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         start = time.perf_counter()
-        digits = contender.draw(model, n, rng)
+        digits = contender.sample(model, n, rng)
         seconds = time.perf_counter() - start
     if digits.shape != (n, 1, 28, 28):
         raise RuntimeError(f"{contender.name} drew {tuple(digits.shape)}, not "
                            f"{(n, 1, 28, 28)}")
     return {"generator": contender.name, **score_samples(judge, digits, real),
-            "training s": training_seconds(meta),
+            "training s": float(record["seconds"]), "training steps": record["steps"],
             "ms per digit": 1000 * seconds / n, "samples": digits[:20]}
 
 
@@ -123,6 +96,7 @@ def measure_all(judge: nn.Module, real: torch.Tensor, n: int = 1000, seed: int =
                          "baseline draws on")
     rows = [{"generator": "real training digits (baseline)",
              **score_samples(judge, train[:n], real), "training s": float("nan"),
+             "training steps": float("nan"),
              "ms per digit": float("nan"), "samples": train[:20]}]
     for contender in tqdm(chosen or contenders(), desc="generators", disable=not progress):
         rows.append(measure(contender, judge, real, n, seed))

@@ -17,36 +17,32 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # The order in which `make test` hands the chapters to its two pytest-xdist workers
 # (`--dist loadfile --no-loadscope-reorder` keeps this order; each worker asks for the
-# next file when it has one left). With an empty model cache, a chapter that loads a model
-# must start after the chapter that trains it in view has stored it, or that model is
-# trained twice; and the longest chapters go first, so neither worker waits at the end.
+# next file when it has one left): the longest chapters first (book/chapter_times.json),
+# then the others, then the unit tests, so neither worker waits long at the end. No
+# chapter depends on another's run: the models they share ship with genlab.
 FIRST_CHAPTERS = [
-    "01_convolutions",  # trains the judge, which every chapter from 04 on loads
-    "03_transposed_convolutions",  # trains the autoencoder that 04 loads
     "06_gan_instability",
-    "04_generating_from_the_decoder",  # trains the VAE that 05 loads
     "05_adversarial_training",
-    "07_style_based_generators",
     "08_diffusion",
+    "07_style_based_generators",
+    "09_one_yardstick",
+    "04_generating_from_the_decoder",
+    "03_transposed_convolutions",
+    "01_convolutions",
 ]
-# Chapters that load the models of many others: after every other chapter, with the unit
-# tests (a minute or so in all) left to keep the other worker busy while they run.
-LAST_CHAPTERS = ["09_one_yardstick"]
 
 
 def _run_order(item) -> tuple[int, int]:
     if item.path.suffix != ".ipynb":
-        return (3, 0)  # a unit test
-    if item.path.stem in LAST_CHAPTERS:
-        return (2, 0)
+        return (2, 0)  # a unit test
     if item.path.stem in FIRST_CHAPTERS:
         return (0, FIRST_CHAPTERS.index(item.path.stem))
     return (1, 0)
 
 
 def pytest_collection_modifyitems(items):
-    """``FIRST_CHAPTERS``, the other chapters, ``LAST_CHAPTERS``, then the unit tests
-    (a stable sort: within each kind, the collection's order)."""
+    """``FIRST_CHAPTERS``, the other chapters, then the unit tests (a stable sort:
+    within each kind, the collection's order)."""
     items.sort(key=_run_order)
 
 

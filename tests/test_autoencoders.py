@@ -76,7 +76,9 @@ def test_autoencoder_training_learns_and_is_deterministic():
     assert runs[0].test_mse[-1] == pytest.approx(reconstruction_error(model, test[:100]))
     torch.manual_seed(0)
     vae_history = fit_autoencoder(VAE(4, width=8), images[:256], epochs=1, progress=False)
-    assert set(vae_history.series) == {"train_loss", "train_mse", "train_kl", "seconds"}
+    assert set(vae_history.series) == {"train_loss", "train_mse", "train_kl", "seconds",
+                                       "steps"}
+    assert vae_history.steps == [256 // 128]  # batches of 128 taken by the end of each epoch
 
 
 def test_encode_decode_in_batches_match_one_pass():
@@ -173,23 +175,6 @@ def test_judge_features_and_score_samples():
     with pytest.raises(ValueError, match=r"\(x \+ 1\) / 2"):
         judge_features(judge, images[:5] * 2 - 1)
     assert not math.isnan(scores["confidence"])
-
-
-def test_pretrained_trains_once_then_loads(monkeypatch):
-    from genlab import pretrained
-
-    monkeypatch.setitem(pretrained.RECIPES[pretrained.VAE_NAME], "epochs", 1)
-    calls = []
-    real_train = pretrained.train
-    monkeypatch.setattr(pretrained, "train",
-                        lambda *a, **k: calls.append(1) or real_train(*a, **k))
-    first = pretrained.load(pretrained.VAE_NAME, progress=False)
-    second = pretrained.load(pretrained.VAE_NAME, progress=False)
-    assert len(calls) == 1 and isinstance(second, VAE) and not second.training
-    assert all(torch.equal(a, b) for a, b in zip(first.state_dict().values(),
-                                                  second.state_dict().values()))
-    with pytest.raises(ValueError, match="unknown model 'gan'"):
-        pretrained.build("gan")
 
 
 def test_transposed_output_size_and_checkerboard_energy():

@@ -1,6 +1,7 @@
 """genlab.classroom: student copies, chapter times, and what the instructor page shows."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -102,11 +103,11 @@ def test_times_table_shows_each_chapter_and_flags_a_missing_one(tmp_path):
         classroom.load_chapter_times(tmp_path / "torn.json")
 
 
-def test_times_table_says_whether_the_cache_was_warm(tmp_path):
+def test_times_table_says_how_the_model_cache_was(tmp_path):
     record = classroom.load_chapter_times()
-    for cache, trained, expected in [("warm", [], "The model cache was warm"),
-                                     ("cold", ["gan.pt"], "the run trained gan.pt")]:
-        record.update(model_cache=cache, models_trained_during_run=trained)
+    for cache, expected in [("empty", "an empty model cache, as a Colab user"),
+                            ("warm", "these times are not those of a fresh start")]:
+        record.update(model_cache=cache)
         path = tmp_path / f"{cache}.json"
         path.write_text(json.dumps(record))
         assert expected in classroom.times_table(times_file=path)
@@ -140,11 +141,23 @@ def test_instructor_page_has_a_card_for_every_chapter():
     assert "times_table()" in code
 
 
-def test_a_cold_cache_is_named_in_the_record(monkeypatch, tmp_path):
-    from genlab import pretrained
-    from genlab.judge import JUDGE_NAME
-
-    monkeypatch.setenv("GENLAB_CACHE", str(tmp_path))
-    assert classroom._missing_models() == [JUDGE_NAME, *pretrained.RECIPES]
-    (tmp_path / f"{JUDGE_NAME}.pt").write_bytes(b"")
-    assert JUDGE_NAME not in classroom._missing_models()
+def test_each_chapter_is_timed_alone_in_an_empty_folder_with_an_empty_cache(
+        tmp_path, monkeypatch):
+    """What a Colab user meets: nothing beside the chapter, no model cache."""
+    book = tmp_path / "book"
+    book.mkdir()
+    (tmp_path / "left-over.txt").write_text("")
+    for name in ("00_first", "01_second"):
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            "import os, json\n"
+            "cache = os.environ['GENLAB_CACHE']\n"
+            "assert not os.listdir('.') and not os.path.exists(cache), (os.listdir('.'), cache)\n"
+            "os.makedirs(cache); open('made-here.txt', 'w').close()")])
+        notebook.cells.insert(0, nbformat.v4.new_markdown_cell("# A chapter"))
+        nbformat.write(notebook, book / f"{name}.ipynb")
+    monkeypatch.setenv("GENLAB_CACHE", str(tmp_path))  # a cache that is not empty
+    record = classroom.time_chapters(book, tmp_path / "times.json")
+    assert set(record["seconds"]) == {"00_first", "01_second"}
+    assert record["model_cache"] == "empty" and record["device"] == "cpu"
+    assert json.loads((tmp_path / "times.json").read_text()) == record
+    assert os.environ["GENLAB_CACHE"] == str(tmp_path)  # put back as it was

@@ -1,9 +1,12 @@
 """The diffusion model: forward process, velocity loss, training loop, Euler sampler."""
 
+from dataclasses import asdict
+
 import pytest
 import torch
 
 from genlab import diffusion, pretrained
+from genlab.frame import Budget
 from genlab.data import load_digits
 from genlab.models.unet import DenoisingUNet, check_noise_levels, time_features
 
@@ -198,10 +201,10 @@ def test_the_recipe_builds_the_denoiser_and_a_budget_replaces_its_steps(
     model = pretrained.build(pretrained.DIFFUSION)
     assert isinstance(model, DenoisingUNet) and model.classes == 10
     monkeypatch.setattr(pretrained, "load_digits", lambda split: labelled_digits)
-    monkeypatch.setitem(pretrained.RECIPES[pretrained.DIFFUSION], "steps", 2)
-    history, meta = pretrained.train(pretrained.DIFFUSION, model, progress=False)
-    assert meta["steps"] == len(history.loss) == 2
-    history, meta = pretrained.train(pretrained.DIFFUSION, model, progress=False,
-                                     seconds=2.0)
-    assert meta["steps"] == len(history.loss) > 2  # the budget, not the steps, ended it
-    assert meta["seconds"] == history.seconds[-1] < 10
+    entry = pretrained.entry(pretrained.DIFFUSION)
+    record = entry.train(model, Budget(steps=2), progress=False)
+    assert record.steps == len(record.history.loss) == 2
+    assert record.config == pretrained._plain(asdict(entry.recipe))
+    record = entry.train(model, Budget(seconds=1.5), progress=False)
+    assert record.steps == len(record.history.loss) >= 1
+    assert record.seconds == record.history.seconds[-1] >= 1.5  # time ended it

@@ -93,7 +93,7 @@ def test_per_pixel_noise_is_seeded(trained):
 def test_the_recipe_builds_a_style_generator_beside_the_books_discriminator():
     generator = pretrained.build(pretrained.STYLE_GAN)
     assert isinstance(generator, StyleGenerator)
-    assert generator.noise_dim == pretrained.RECIPES[pretrained.STYLE_GAN]["noise_dim"]
+    assert generator.noise_dim == pretrained.entry(pretrained.STYLE_GAN).recipe.noise_dim
     discriminator = pretrained.build_discriminator(pretrained.STYLE_GAN)
     assert discriminator(generator(torch.randn(4, generator.noise_dim))).shape == (4,)
 

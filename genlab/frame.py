@@ -1,0 +1,271 @@
+"""The frame every training loop of genlab shares; each loop keeps only its own step.
+
+* :class:`History` — the record of a run: named series (losses, accuracies, seconds),
+  one value per epoch or per step, that plots itself.
+* :class:`Budget` — how long a run may go: a number of steps, a number of seconds, or
+  both (whichever ends first), and the share at the end over which the learning rate
+  cools down to zero; :class:`Steps` counts a step-by-step run through it, with a
+  progress bar.
+* :func:`check_finite` — stop with :class:`TrainingDiverged` the moment a loss is no
+  longer a number, naming the likely cause, instead of training on garbage.
+* :func:`evaluating` — eval mode for a while, then each model's own mode back.
+* :func:`batched` — a function applied to a large batch in slices, without gradients,
+  in eval mode, on the device the model lives on.
+* :func:`on_device` — a model moved to :func:`~genlab.runtime.pick_device` for the
+  length of a computation and back to where the caller had it afterwards, so a GPU is
+  used when there is one while the reader's code keeps working with CPU tensors.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from .runtime import pick_device
+
+
+class TrainingDiverged(FloatingPointError):
+    """A loss became NaN or infinite; the message names the likely cause."""
+
+
+class History:
+    """The record of a run: named series such as ``train_loss`` or ``d_loss``.
+
+    ``history.test_accuracy`` reads a series; :meth:`plot` draws one panel per kind of
+    measurement (``train_loss`` and ``test_loss`` share the "loss" panel).
+    """
+
+    def __init__(self, **series: list[float]):
+        self.series: dict[str, list[float]] = {k: list(v) for k, v in series.items()}
+
+    def append(self, **values: float) -> None:
+        for name, value in values.items():
+            self.series.setdefault(name, []).append(float(value))
+
+    def __getattr__(self, name: str) -> list[float]:
+        try:
+            return self.__dict__["series"][name]
+        except KeyError:
+            raise AttributeError(f"no series {name!r} in this history") from None
+
+    def __len__(self) -> int:
+        """The number of records (epochs or steps) so far."""
+        return max((len(v) for v in self.series.values()), default=0)
+
+    def as_dict(self) -> dict[str, list[float]]:
+        return {name: list(values) for name, values in self.series.items()}
+
+    def step_numbers(self) -> list[float]:
+        """The step each record was taken at: the ``steps`` series where there is one
+        (epoch loops, thinned runs), else 1, 2, 3, ... (one record per step)."""
+        return list(self.series.get("steps") or range(1, len(self) + 1))
+
+    def thinned(self, points: int = 400) -> History:
+        """At most ``points`` records of every series, each the mean of an even share of
+        the run, with the step number where that share ends (what a manifest stores of a
+        long run's curves: per-step noise averaged out, the shape kept)."""
+        if not isinstance(points, int) or points < 2:
+            raise ValueError(f"points must be an integer of at least 2 (the first and the "
+                             f"last record), got {points!r}")
+        n = len(self)
+        if n <= points:
+            return History(**{**self.series, "steps": self.step_numbers()})
+        ends = [round((i + 1) * n / points) for i in range(points)]
+        starts = [0] + ends[:-1]
+        numbers = self.step_numbers()
+
+        def means(values):
+            return [sum(values[a:b]) / (b - a) for a, b in zip(starts, ends)]
+
+        return History(**{k: means(v) for k, v in self.series.items()
+                          if len(v) == n and k not in ("steps", "seconds")},
+                       **({"seconds": [self.seconds[b - 1] for b in ends]}
+                          if len(self.series.get("seconds", ())) == n else {}),
+                       steps=[numbers[b - 1] for b in ends])
+
+    def plot(self) -> plt.Figure:
+        kinds: dict[str, list[str]] = {}
+        for name in self.series:
+            if name not in ("seconds", "steps"):
+                kinds.setdefault(name.split("_", 1)[-1], []).append(name)
+        fig, axes = plt.subplots(1, len(kinds), figsize=(4.5 * len(kinds), 3.2),
+                                 squeeze=False)
+        labels = {"train": "training batches", "test": "held-out test set"}
+        for ax, (kind, names) in zip(axes[0], kinds.items()):
+            for name in names:
+                values = self.series[name]
+                scale = 100 if kind == "accuracy" else 1
+                ax.plot(range(1, len(values) + 1), [scale * v for v in values], "o-",
+                        label=labels.get(name.split("_", 1)[0], name))
+            ax.set(xlabel="epoch", title=kind.replace("_", " ") +
+                   (" (%)" if kind == "accuracy" else ""))
+            if kind != "accuracy" and min(min(self.series[n]) for n in names) > 0:
+                ax.set_yscale("log")
+            ax.grid(alpha=0.3)
+            ax.legend()
+        fig.tight_layout()
+        return fig
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long a run may go: ``steps`` updates, ``seconds`` of wall time, or both
+    (whichever ends first), cooling the learning rate linearly to zero over the last
+    ``cooldown`` share of it, so the run settles instead of stopping mid-stride.
+
+    A step budget is reproducible to the bit; a time budget is not (the last step
+    depends on the machine), which is why the chapters give steps.
+    """
+
+    steps: int | None = None
+    seconds: float | None = None
+    cooldown: float = 0.0
+
+    def __post_init__(self):
+        if self.steps is None and self.seconds is None:
+            raise ValueError("a budget needs steps, seconds or both: otherwise training "
+                             "never ends")
+        if self.steps is not None:
+            if (not isinstance(self.steps, numbers.Integral) or isinstance(self.steps, bool)
+                    or self.steps < 1):
+                raise ValueError(f"steps must be a positive integer, got {self.steps!r}")
+            object.__setattr__(self, "steps", int(self.steps))
+        if self.seconds is not None:
+            if (not isinstance(self.seconds, numbers.Real) or isinstance(self.seconds, bool)
+                    or not math.isfinite(self.seconds) or self.seconds <= 0):
+                raise ValueError(f"seconds must be a positive, finite number, got "
+                                 f"{self.seconds!r}")
+            object.__setattr__(self, "seconds", float(self.seconds))
+        if (not isinstance(self.cooldown, numbers.Real) or isinstance(self.cooldown, bool)
+                or not 0 <= self.cooldown < 1):
+            raise ValueError(f"cooldown must lie in [0, 1), got {self.cooldown!r}")
+        object.__setattr__(self, "cooldown", float(self.cooldown))
+
+    def fraction(self, step: int, elapsed: float) -> float:
+        """The share of the budget used after ``step`` steps and ``elapsed`` seconds."""
+        return max(step / self.steps if self.steps else 0.0,
+                   elapsed / self.seconds if self.seconds else 0.0)
+
+    def over(self, step: int, elapsed: float) -> bool:
+        """Whether the budget is spent."""
+        return self.fraction(step, elapsed) >= 1.0
+
+    def lr_scale(self, step: int, elapsed: float) -> float:
+        """The learning rate's factor now: 1, falling to 0 over the cool-down."""
+        if not self.cooldown:
+            return 1.0
+        return max(0.0, min(1.0, (1.0 - self.fraction(step, elapsed)) / self.cooldown))
+
+
+class Steps:
+    """The steps of a run under a :class:`Budget`: ``for step in Steps(...)`` yields
+    1, 2, 3, ... until the budget is spent, sets each optimiser's learning rate for the
+    step (its base rate times the cool-down's factor) before yielding it, and keeps a
+    progress bar. ``steps.elapsed`` is the run's wall time so far; ``steps.bar`` the
+    bar, for a loop that shows its loss on it."""
+
+    def __init__(self, budget: Budget, optimizers: Sequence[tuple[torch.optim.Optimizer, float]],
+                 *, desc: str, progress: bool = True):
+        self.budget, self.optimizers = budget, list(optimizers)
+        self.desc, self.progress = desc, progress
+        self.start = time.perf_counter()
+        self.bar = None
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def __iter__(self) -> Iterator[int]:
+        self.start = time.perf_counter()
+        self.bar = tqdm(total=self.budget.steps, desc=self.desc, unit="step",
+                        disable=not self.progress)
+        step = 0
+        try:
+            while not self.budget.over(step, self.elapsed):
+                scale = self.budget.lr_scale(step, self.elapsed)
+                for optimizer, lr in self.optimizers:
+                    for group in optimizer.param_groups:
+                        group["lr"] = lr * scale
+                step += 1
+                yield step
+                self.bar.update()
+        finally:
+            self.bar.close()
+
+
+def check_finite(step: int, losses: dict[str, float], advice: str) -> None:
+    """Raise :class:`TrainingDiverged` if any of ``losses`` is NaN or infinite."""
+    bad = [name for name, value in losses.items() if not math.isfinite(value)]
+    if bad:
+        raise TrainingDiverged(f"{', '.join(bad)} became {losses[bad[0]]} at step {step}. "
+                               + advice)
+
+
+def endless(batches) -> Iterator:
+    """Pass after pass over ``batches``, for loops that count steps, not epochs."""
+    while True:
+        yield from batches
+
+
+@contextmanager
+def evaluating(*models: nn.Module):
+    """Eval mode for the models inside the ``with`` block; each model's own mode after."""
+    modes = [model.training for model in models]
+    try:
+        for model in models:
+            model.eval()
+        yield
+    finally:
+        for model, mode in zip(models, modes):
+            model.train(mode)
+
+
+def module_device(model: nn.Module) -> torch.device:
+    """The device ``model``'s weights are on (the CPU for a model without any)."""
+    for tensor in (*model.parameters(), *model.buffers()):
+        return tensor.device
+    return torch.device("cpu")
+
+
+@contextmanager
+def on_device(*models: nn.Module, device: torch.device | str | None = None):
+    """Move the models to ``device`` (default: :func:`~genlab.runtime.pick_device`) for
+    the ``with`` block, yield the device, and move each back to where it was after."""
+    device = pick_device() if device is None else torch.device(device)
+    homes = [module_device(model) for model in models]
+    try:
+        for model in models:
+            model.to(device)
+        yield device
+    finally:
+        for model, home in zip(models, homes):
+            model.to(home)
+
+
+def batched(function: Callable, model: nn.Module, *tensors: torch.Tensor,
+            batch_size: int = 500):
+    """``function(slice, ...)`` over ``tensors`` in slices of ``batch_size``, in eval
+    mode and without gradients, on the device ``model`` is on; the outputs (a tensor,
+    or a tuple of tensors) concatenated on the CPU. ``model``'s mode is restored."""
+    if not tensors or any(len(t) != len(tensors[0]) for t in tensors):
+        raise ValueError("batched needs one or more tensors of the same length")
+    if len(tensors[0]) == 0:
+        raise ValueError("batched got an empty batch: there is nothing to compute")
+    device = module_device(model)
+    parts = []
+    with torch.no_grad(), evaluating(model):
+        for i in range(0, len(tensors[0]), batch_size):
+            out = function(*(t[i:i + batch_size].to(device) for t in tensors))
+            parts.append(tuple(o.cpu() for o in out) if isinstance(out, tuple) else out.cpu())
+    if isinstance(parts[0], tuple):
+        return tuple(torch.cat(column) for column in zip(*parts))
+    return torch.cat(parts)
