@@ -15,21 +15,20 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .frame import batched, on_device
 
-@torch.no_grad()
+
 def encode(model: nn.Module, images: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
-    """Latent codes ``(N, latent_dim)`` of ``images`` (for a VAE: the means)."""
-    model.eval()
-    return torch.cat([model.encode(images[i:i + batch_size])
-                      for i in range(0, len(images), batch_size)])
+    """Latent codes ``(N, latent_dim)`` of ``images`` (for a VAE: the means), computed
+    in eval mode on :func:`~genlab.runtime.pick_device`; the model's mode is kept."""
+    with on_device(model):
+        return batched(model.encode, model, images, batch_size=batch_size)
 
 
-@torch.no_grad()
 def decode(model: nn.Module, latents: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
-    """Images ``(N, 1, 28, 28)`` decoded from ``latents``."""
-    model.eval()
-    return torch.cat([model.decode(latents[i:i + batch_size])
-                      for i in range(0, len(latents), batch_size)])
+    """Images ``(N, 1, 28, 28)`` decoded from ``latents`` (as :func:`encode` runs)."""
+    with on_device(model):
+        return batched(model.decode, model, latents, batch_size=batch_size)
 
 
 @dataclass

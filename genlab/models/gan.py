@@ -19,6 +19,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils import spectral_norm
 
+from ..frame import evaluating, module_device
+
 
 def to_unit_range(images: torch.Tensor) -> torch.Tensor:
     """GAN images in [-1, 1] -> [0, 1] (for the judge and for plots)."""
@@ -86,12 +88,12 @@ class Generator(nn.Module):
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator | None = None,
                labels: torch.Tensor | None = None) -> torch.Tensor:
-        """``n`` new digits in [0, 1] from fresh noise (seeded by ``generator``)."""
-        was_training = self.training
-        self.eval()
-        digits = self.decode(torch.randn(n, self.noise_dim, generator=generator), labels)
-        self.train(was_training)
-        return digits
+        """``n`` new digits in [0, 1] from fresh noise (seeded by ``generator``), drawn
+        in eval mode on the device the generator is on (the mode is kept)."""
+        device = module_device(self)
+        z = torch.randn(n, self.noise_dim, generator=generator).to(device)
+        with evaluating(self):
+            return self.decode(z, None if labels is None else labels.to(device))
 
 
 class BatchSpread(nn.Module):

@@ -27,6 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..frame import evaluating
 from .gan import Generator, to_unit_range
 
 RESOLUTIONS = (7, 7, 14, 14, 28, 28)
@@ -189,10 +190,8 @@ class StyleGenerator(nn.Module):
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator | None = None,
                labels: torch.Tensor | None = None, psi: float = 1.0) -> torch.Tensor:
-        """``n`` new digits in [0, 1] from fresh noise (seeded by ``generator``)."""
-        was_training = self.training
-        self.eval()
+        """``n`` new digits in [0, 1] from fresh noise (seeded by ``generator``), drawn
+        in eval mode (the mode is kept)."""
         z = torch.randn(n, self.noise_dim, generator=generator)
-        digits = self.decode(z, labels, psi=psi, generator=generator)
-        self.train(was_training)
-        return digits
+        with evaluating(self):
+            return self.decode(z, labels, psi=psi, generator=generator)
