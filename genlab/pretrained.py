@@ -346,27 +346,27 @@ class DiffusionEntry(Entry):
 _GAN = GANRecipe()
 _GAN_CURVES = ("d_loss", "g_loss", "d_real", "d_fake")
 ENTRIES: dict[str, Entry] = {e.name: e for e in [
-    # ~20 s on two cores; about 99% of the held-out digits right
+    # about 99% of the held-out digits right (each manifest records its training time)
     ClassifierEntry(JUDGE, "the digit judge", "01_convolutions", ClassifierRecipe(),
                     ("train_loss", "test_accuracy"), generates=False),
-    # ~40 s; held-out MSE about 0.009 per pixel (benchmarks/README.md)
+    # held-out MSE about 0.009 per pixel (benchmarks/README.md)
     AutoencoderEntry(CONV_AUTOENCODER, "the convolutional autoencoder",
                      "03_transposed_convolutions", AutoencoderRecipe(False, 16),
                      ("train_loss", "test_mse")),
-    # ~50 s; 8 latent numbers: few enough that N(0, I) is well covered
+    # 8 latent numbers: few enough that N(0, I) is well covered
     AutoencoderEntry(VAE_NAME, "the VAE", "04_generating_from_the_decoder",
                      AutoencoderRecipe(True, 8), ("train_loss", "test_mse")),
-    # about two minutes
+    # the book's GAN: 2,500 steps
     GANEntry(GAN_NAME, "the GAN", "05_adversarial_training", _GAN, _GAN_CURVES),
-    # about a minute; the label decides the digit (chapter 5 measures how often)
+    # the label decides the digit (chapter 5 measures how often)
     GANEntry(CONDITIONAL_GAN, "the conditional GAN", "05_adversarial_training",
              GANRecipe(classes=10, batch_spread=False, steps=1200, lr_g=1e-3, lr_d=5e-4,
                        betas=(0.5, 0.999), cooldown=0.0), _GAN_CURVES),
-    # about three minutes; the style-based generator beside the book's discriminator
+    # the style-based generator beside the book's discriminator
     GANEntry(STYLE_GAN, "the style-based GAN", "07_style_based_generators",
              GANRecipe(style_dim=64, style_width=48, mixing=0.5, steps=1200, lr_g=2e-3),
              _GAN_CURVES),
-    # about three minutes; told the digit's label (hidden for 15% of the digits)
+    # told the digit's label (hidden for 15% of the digits, for guidance)
     DiffusionEntry(DIFFUSION, "the diffusion model", "08_diffusion", DiffusionRecipe(),
                    ("loss",)),
 ]}
