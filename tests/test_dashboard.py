@@ -7,9 +7,10 @@ import torch
 
 from genlab import pretrained
 from genlab.adversarial import train_gan
-from genlab.dashboard import Dashboard
+from genlab.dashboard import JUDGE_BATCH, Dashboard
 from genlab.data import load_digits
 from genlab.experiments import GanConfig, describe, knob_gallery, knob_panel, run_gan
+from genlab.metrics import effective_classes, frechet_distance, judge_features, mean_confidence
 from genlab.models.cnn import DigitCNN
 from genlab.models.gan import Discriminator, Generator
 from genlab.widgets import choice_grid, conditional_explorer, digit_png
@@ -52,6 +53,26 @@ def test_dashboard_samples_do_not_disturb_training_randomness(digits, judge):
     plain = losses(lambda g: [])
     watched = losses(lambda g: [Dashboard(g, judge, every=1, live=False)])
     assert plain == watched
+
+
+def test_dashboard_measures_every_sample_in_chunks(digits, judge):
+    # The judge reads the samples in chunks of JUDGE_BATCH (faster on a CPU); the
+    # measurements must be those of all the samples read at once.
+    torch.manual_seed(0)
+    g, real = Generator(16, 8), digits[0][:200]
+    board = Dashboard(g, judge, real=real, every=1, live=False)
+    assert len(board.noise) == 500 > JUDGE_BATCH
+    board.checkpoint(1)
+    features, probs = judge_features(judge, board.samples(), batch_size=500)
+    real_features, _ = judge_features(judge, real, batch_size=200)
+    assert board.real_features.shape == real_features.shape
+    assert torch.allclose(board.real_features, real_features, atol=1e-5)
+    assert board.metrics["confidence"] == [pytest.approx(mean_confidence(probs))]
+    assert board.metrics["effective classes"] == [pytest.approx(effective_classes(probs))]
+    assert board.metrics["Fréchet distance"] == [
+        pytest.approx(frechet_distance(real_features, features), rel=1e-4)]
+    shares = torch.bincount(probs.argmax(1), minlength=10) / 500
+    assert board.class_shares == [pytest.approx(shares.tolist())]
 
 
 def test_dashboard_bad_input():
