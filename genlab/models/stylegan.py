@@ -73,7 +73,7 @@ class StyledLayer(nn.Module):
             # checkerboard (the transposed-convolutions chapter).
             x = F.interpolate(x, scale_factor=2, mode="nearest")
         x = self.conv(x)
-        noise = torch.randn(len(x), 1, *x.shape[2:], generator=generator)
+        noise = torch.randn(len(x), 1, *x.shape[2:], generator=generator).to(x.device)
         x = F.leaky_relu(x + self.noise_strength * noise, 0.2)
         scale, shift = self.style(w)[:, :, None, None].chunk(2, dim=1)
         return F.instance_norm(x) * (1 + scale) + shift
