@@ -5,6 +5,10 @@ Each module is one idea a reader can name:
 - :mod:`genlab.data` — the bundled MNIST digits, the full datasets, batching
 - :mod:`genlab.cache` — trained models stored on disk for later chapters
 - :mod:`genlab.runtime` — seeding and device choice
+- :mod:`genlab.checks` — what every function checks of its input: digits, labels,
+  codes, counts, numbers
+- :mod:`genlab.frame` — what every training loop shares: its record, its budget, the
+  finite-loss check, eval mode and the device
 - :mod:`genlab.plots` — image grids and rows
 - :mod:`genlab.widgets` — interactive pieces that also work without a kernel
 - :mod:`genlab.judge`, :mod:`genlab.metrics` — the digit classifier that scores
@@ -13,7 +17,8 @@ Each module is one idea a reader can name:
   classifiers and autoencoders, GANs, and diffusion models are trained
 - :mod:`genlab.models` — the networks: ``cnn``, ``autoencoders``, ``gan``,
   ``stylegan``, ``unet``
-- :mod:`genlab.pretrained` — the models chapters share, by recipe, from the cache
+- :mod:`genlab.pretrained` — the models chapters share: recipes, and trained weights
+  shipped inside the package
 - :mod:`genlab.yardstick` — every generator of the book scored the same way
 - :mod:`genlab.classroom` — student copies and measured chapter times, for teachers
 """

@@ -36,16 +36,16 @@ def test_shapes_and_range(make):
 @pytest.mark.parametrize("make", MODELS)
 def test_bad_input_is_a_clear_error(make):
     model = make()
-    with pytest.raises(ValueError, match=r"latents shaped \(N, \d+\)"):
+    with pytest.raises(ValueError, match=r"^z: expected latent codes shaped \(N, \d+\)"):
         model.decode(torch.zeros(3, model.latent_dim + 1))
-    with pytest.raises(ValueError, match="expected images in \\[0, 1\\].*\\(x \\+ 1\\) / 2"):
+    with pytest.raises(ValueError, match="^x: expected values in \\[0, 1\\].*\\(x \\+ 1\\) / 2"):
         model.encode(torch.rand(2, 1, 28, 28) * 2 - 1)
     with pytest.raises(ValueError, match=r"\(N, 1, 28, 28\)"):
         model.encode(torch.rand(2, 28, 28))
 
 
 def test_bad_kernel_size():
-    with pytest.raises(ValueError, match="kernel_size must be 3 or 4"):
+    with pytest.raises(ValueError, match="^kernel_size: expected one of 3, 4"):
         ConvAutoencoder(kernel_size=5)
 
 

@@ -21,7 +21,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .cnn import check_digit_batch, check_unit_range
+from ..checks import check_choice, check_codes, check_count, check_digits, check_number
+from ..frame import evaluating, module_device
 
 
 class Autoencoder(nn.Module):
@@ -35,27 +36,29 @@ class Autoencoder(nn.Module):
     encoder: nn.Module
     decoder: nn.Module
 
-    def check_images(self, x: torch.Tensor) -> None:
-        check_digit_batch(x)
-        check_unit_range(x)
+    def check_images(self, x: torch.Tensor, name: str = "x") -> torch.Tensor:
+        """Digits in [0, 1] on the model's device, as float32 (see :mod:`genlab.checks`)."""
+        return check_digits(x, name, device=module_device(self))
 
-    def check_latent(self, z: torch.Tensor) -> None:
-        if not isinstance(z, torch.Tensor) or z.ndim != 2 or z.shape[1] != self.latent_dim:
-            shape = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
-            raise ValueError(f"expected latents shaped (N, {self.latent_dim}), got {shape}")
+    def check_latent(self, z: torch.Tensor, name: str = "z") -> torch.Tensor:
+        """Latent codes ``(N, latent_dim)``, finite, on the model's device."""
+        z = check_codes(z, name, size=self.latent_dim)
+        if z.device != module_device(self):
+            raise ValueError(f"{name}: expected a tensor on {module_device(self)} (where "
+                             f"the model is), found one on {z.device}")
+        return z
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
-        self.check_images(x)
-        return self.encoder(x)
+        return self.encoder(self.check_images(x))
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
-        self.check_latent(z)
-        return self.decoder(z)
+        return self.decoder(self.check_latent(z))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.decode(self.encode(x))
 
     def training_loss(self, x: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
+        x = self.check_images(x)
         mse = F.mse_loss(self(x), x)
         return mse, {"mse": mse.item()}
 
@@ -65,7 +68,7 @@ class DenseAutoencoder(Autoencoder):
 
     def __init__(self, latent_dim: int = 16):
         super().__init__()
-        self.latent_dim = latent_dim
+        self.latent_dim = latent_dim = check_count(latent_dim, "latent_dim")
         self.encoder = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(),
                                      nn.Linear(256, 64), nn.ReLU(), nn.Linear(64, latent_dim))
         self.decoder = nn.Sequential(nn.Linear(latent_dim, 64), nn.ReLU(),
@@ -91,6 +94,7 @@ def conv_decoder(latent_dim: int, width: int, kernel_size: int = 4,
     ``refine`` adds a 3x3 convolution after each upsampling step, which lets the
     decoder sharpen strokes; without it the decoder is the bare textbook version.
     """
+    kernel_size = check_choice(check_count(kernel_size, "kernel_size"), "kernel_size", (3, 4))
     padding, extra = {4: (1, 0), 3: (1, 1)}[kernel_size]
     last = width // 2 if refine else 1
     layers = [nn.Linear(latent_dim, 2 * width * 7 * 7), nn.Unflatten(1, (2 * width, 7, 7)),
@@ -115,9 +119,9 @@ class ConvAutoencoder(Autoencoder):
     def __init__(self, latent_dim: int = 16, width: int = 32, kernel_size: int = 4,
                  refine: bool = True):
         super().__init__()
-        if kernel_size not in (3, 4):
-            raise ValueError(f"kernel_size must be 3 or 4, got {kernel_size!r}")
-        self.latent_dim = latent_dim
+        self.latent_dim = latent_dim = check_count(latent_dim, "latent_dim")
+        width = check_count(width, "width", minimum=2)
+        kernel_size = check_choice(kernel_size, "kernel_size", (3, 4))  # before any layer
         self.encoder = nn.Sequential(conv_encoder(width),
                                      nn.Linear(2 * width * 7 * 7, latent_dim))
         self.decoder = conv_decoder(latent_dim, width, kernel_size, refine)
@@ -133,16 +137,16 @@ class VAE(Autoencoder):
 
     def __init__(self, latent_dim: int = 16, width: int = 32, beta: float = 1.0):
         super().__init__()
-        self.latent_dim = latent_dim
-        self.beta = beta
+        self.latent_dim = latent_dim = check_count(latent_dim, "latent_dim")
+        width = check_count(width, "width", minimum=2)
+        self.beta = check_number(beta, "beta", low=0)
         self.encoder = conv_encoder(width)
         self.to_mean = nn.Linear(2 * width * 7 * 7, latent_dim)
         self.to_logvar = nn.Linear(2 * width * 7 * 7, latent_dim)
         self.decoder = conv_decoder(latent_dim, width)
 
     def encode_distribution(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        self.check_images(x)
-        h = self.encoder(x)
+        h = self.encoder(self.check_images(x))
         return self.to_mean(h), self.to_logvar(h).clamp(-10, 10)
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
@@ -155,6 +159,7 @@ class VAE(Autoencoder):
         return self.decoder(z)
 
     def training_loss(self, x: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
+        x = self.check_images(x)
         mean, logvar = self.encode_distribution(x)
         z = mean + torch.randn_like(mean) * (0.5 * logvar).exp()  # reparameterisation
         recon = self.decoder(z)
@@ -163,7 +168,9 @@ class VAE(Autoencoder):
         return bce + self.beta * kl, {"mse": F.mse_loss(recon, x).item(), "kl": kl.item()}
 
     def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """Decode ``n`` latents drawn from the prior N(0, I)."""
-        z = torch.randn(n, self.latent_dim, generator=generator)
-        with torch.no_grad():
+        """Decode ``n`` latents drawn from the prior N(0, I) (seeded by ``generator``),
+        in eval mode on the model's device (the mode is kept)."""
+        n = check_count(n, "n")
+        z = torch.randn(n, self.latent_dim, generator=generator).to(module_device(self))
+        with torch.no_grad(), evaluating(self):
             return self.decode(z)

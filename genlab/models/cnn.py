@@ -20,6 +20,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..checks import check_count, check_digits, check_number, check_range
+from ..frame import module_device
+
 
 def conv_block(c_in: int, c_out: int) -> nn.Sequential:
     """3x3 convolution (padding keeps the size), batch norm, ReLU."""
@@ -28,23 +31,13 @@ def conv_block(c_in: int, c_out: int) -> nn.Sequential:
 
 
 def check_digit_batch(x: torch.Tensor) -> None:
-    """Raise a clear error unless ``x`` is a float batch of 28x28 grey images."""
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"expected a tensor of images, got {type(x).__name__}")
-    if x.ndim != 4 or x.shape[1:] != (1, 28, 28):
-        raise ValueError("expected digits shaped (N, 1, 28, 28), got "
-                         f"{tuple(x.shape)}; add the channel axis with x.unsqueeze(1)")
-    if not x.is_floating_point():
-        raise TypeError(f"expected float images in [0, 1], got {x.dtype}; "
-                        "divide uint8 pixels by 255")
+    """Kept for code written against earlier genlab: :func:`genlab.checks.check_digits`."""
+    check_digits(x, "x", value_range=None)
 
 
 def check_unit_range(x: torch.Tensor) -> None:
-    """Digits here are pixels in [0, 1] (autoencoders, the judge); catch any other range."""
-    low, high = x.min().item(), x.max().item()
-    if low < -1e-3 or high > 1 + 1e-3:
-        raise ValueError(f"expected images in [0, 1], got values from {low:.3g} to "
-                         f"{high:.3g}; a GAN's output in [-1, 1] maps back with (x + 1) / 2")
+    """Kept for code written against earlier genlab: :func:`genlab.checks.check_range`."""
+    check_range(x, "x")
 
 
 class DigitCNN(nn.Module):
@@ -57,6 +50,8 @@ class DigitCNN(nn.Module):
 
     def __init__(self, width: int = 16, hidden: int = 128, dropout: float = 0.3):
         super().__init__()
+        width, hidden = check_count(width, "width"), check_count(hidden, "hidden")
+        dropout = check_number(dropout, "dropout", low=0, high=1, high_open=True)
         self.conv = nn.Sequential(
             conv_block(1, width), conv_block(width, width), nn.MaxPool2d(2),
             conv_block(width, 2 * width), conv_block(2 * width, 2 * width), nn.MaxPool2d(2),
@@ -68,7 +63,7 @@ class DigitCNN(nn.Module):
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """The 128 penultimate activations: what the judge compares digits by."""
-        check_digit_batch(x)
+        x = check_digits(x, "x", device=module_device(self))
         return self.penultimate(self.conv(x))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -88,7 +83,8 @@ class ExamplesNet(nn.Module):
         self.fc2 = nn.Linear(128, 10)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_digit_batch(x)
+        # Its inputs are normalised by the MNIST mean and spread: any finite values.
+        x = check_digits(x, "x", value_range=None, device=module_device(self))
         x = F.relu(self.conv1(x))
         x = F.max_pool2d(F.relu(self.conv2(x)), 2)
         x = torch.flatten(self.dropout1(x), 1)
@@ -99,7 +95,7 @@ class ExamplesNet(nn.Module):
 def activations(model: DigitCNN, x: torch.Tensor) -> list[tuple[str, torch.Tensor]]:
     """The feature maps after each convolution block and pooling of ``model.conv``,
     named as a reader would ("conv 1 (16 maps, 28×28)")."""
-    check_digit_batch(x)
+    x = check_digits(x, "x", device=module_device(model))
     maps, convs = [], 0
     with torch.no_grad():
         for layer in model.conv:

@@ -19,17 +19,22 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils import spectral_norm
 
+from ..checks import (SIGNED, UNIT, check_codes, check_condition, check_count, check_device,
+                      check_digits, check_finite, check_float, check_range, check_tensor)
 from ..frame import evaluating, module_device
 
 
 def to_unit_range(images: torch.Tensor) -> torch.Tensor:
-    """GAN images in [-1, 1] -> [0, 1] (for the judge and for plots)."""
+    """GAN images in [-1, 1] -> [0, 1] (for the judge and for plots); values just
+    outside, as a sampler's last step may leave them, are clamped."""
+    images = check_finite(check_float(check_tensor(images, "images"), "images"), "images")
     return (images.clamp(-1, 1) + 1) / 2
 
 
 def to_signed_range(images: torch.Tensor) -> torch.Tensor:
     """Digits in [0, 1] -> [-1, 1] (what the discriminator sees as real)."""
-    return images * 2 - 1
+    images = check_finite(check_float(check_tensor(images, "images"), "images"), "images")
+    return check_range(images, "images", UNIT) * 2 - 1
 
 
 class Generator(nn.Module):
@@ -46,6 +51,9 @@ class Generator(nn.Module):
     def __init__(self, noise_dim: int = 64, width: int = 64, classes: int = 0,
                  refine: bool = False):
         super().__init__()
+        noise_dim, width = check_count(noise_dim, "noise_dim"), check_count(width, "width",
+                                                                            minimum=2)
+        classes = check_count(classes, "classes", minimum=0)
         self.noise_dim, self.classes = noise_dim, classes
         self.embed = nn.Embedding(classes, noise_dim) if classes else None
         inputs = 2 * noise_dim if classes else noise_dim
@@ -60,18 +68,18 @@ class Generator(nn.Module):
             nn.BatchNorm2d(width), nn.ReLU(),
             *last, nn.Tanh())
 
-    def check_noise(self, z: torch.Tensor) -> None:
-        if not isinstance(z, torch.Tensor) or z.ndim != 2 or z.shape[1] != self.noise_dim:
-            shape = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
-            raise ValueError(f"expected noise shaped (N, {self.noise_dim}), got {shape}")
+    def check_noise(self, z: torch.Tensor, name: str = "z", n: int | None = None
+                    ) -> torch.Tensor:
+        """Noise ``(N, noise_dim)`` (``n`` rows when given), finite, on the generator's
+        device."""
+        return check_device(check_codes(z, name, size=self.noise_dim, n=n, what="noise"),
+                            name, module_device(self))
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        self.check_noise(z)
+        z = self.check_noise(z)
+        labels = check_condition(labels, n=len(z), classes=self.classes)
         if self.classes:
-            labels = check_labels(labels, len(z), self.classes)
-            z = torch.cat([z, self.embed(labels)], dim=1)
-        elif labels is not None:
-            raise ValueError("this generator is unconditional: call it without labels")
+            z = torch.cat([z, self.embed(labels.to(z.device))], dim=1)
         return self.net(z)
 
     @property
@@ -90,7 +98,8 @@ class Generator(nn.Module):
                labels: torch.Tensor | None = None) -> torch.Tensor:
         """``n`` new digits in [0, 1] from fresh noise (seeded by ``generator``), drawn
         in eval mode on the device the generator is on (the mode is kept)."""
-        device = module_device(self)
+        n, device = check_count(n, "n"), module_device(self)
+        labels = check_condition(labels, n=n, classes=self.classes)
         z = torch.randn(n, self.noise_dim, generator=generator).to(device)
         with evaluating(self):
             return self.decode(z, None if labels is None else labels.to(device))
@@ -121,6 +130,8 @@ class Discriminator(nn.Module):
     def __init__(self, width: int = 64, classes: int = 0, spectral: bool = False,
                  batch_norm: bool = True, batch_spread: bool = False):
         super().__init__()
+        width = check_count(width, "width")
+        classes = check_count(classes, "classes", minimum=0)
         wrap = spectral_norm if spectral else (lambda layer: layer)
         norm = nn.BatchNorm2d(2 * width) if batch_norm and not spectral else nn.Identity()
         self.classes = classes
@@ -133,29 +144,11 @@ class Discriminator(nn.Module):
         self.score = wrap(nn.Linear(channels * 7 * 7, 1))
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        if not isinstance(x, torch.Tensor) or x.ndim != 4 or x.shape[1:] != (1, 28, 28):
-            shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-            raise ValueError(f"expected images shaped (N, 1, 28, 28), got {shape}")
+        x = check_digits(x, "x", value_range=SIGNED, device=module_device(self))
+        labels = check_condition(labels, n=len(x), classes=self.classes)
         if self.classes:
-            labels = check_labels(labels, len(x), self.classes)
             # The label as ten extra image channels, one lit up: the discriminator
             # judges the pair (image, label), so a fine 7 labelled 3 is a fake.
-            maps = F.one_hot(labels, self.classes).to(x.dtype)[:, :, None, None]
-            x = torch.cat([x, maps.expand(-1, -1, *x.shape[2:])], dim=1)
-        elif labels is not None:
-            raise ValueError("this discriminator is unconditional: call it without labels")
+            maps = F.one_hot(labels.to(x.device), self.classes).to(x.dtype)
+            x = torch.cat([x, maps[:, :, None, None].expand(-1, -1, *x.shape[2:])], dim=1)
         return self.score(self.features(x))[:, 0]
-
-
-def check_labels(labels: torch.Tensor | None, n: int, classes: int) -> torch.Tensor:
-    if labels is None:
-        raise ValueError(f"this model is conditional: pass labels, {n} integers in "
-                         f"0..{classes - 1}")
-    labels = torch.as_tensor(labels)
-    if labels.shape != (n,) or labels.is_floating_point():
-        raise ValueError(f"expected {n} integer labels, got {labels.dtype} shaped "
-                         f"{tuple(labels.shape)}")
-    if labels.min() < 0 or labels.max() >= classes:
-        raise ValueError(f"labels must lie in 0..{classes - 1}, got {labels.min().item()}"
-                         f"..{labels.max().item()}")
-    return labels.long()

@@ -27,7 +27,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..frame import evaluating
+from ..checks import (check_condition, check_count, check_device, check_finite, check_float,
+                      check_number, check_tensor)
+from ..frame import evaluating, module_device
 from .gan import Generator, to_unit_range
 
 RESOLUTIONS = (7, 7, 14, 14, 28, 28)
@@ -94,6 +96,10 @@ class StyleGenerator(nn.Module):
     def __init__(self, noise_dim: int = 32, style_dim: int = 64, width: int = 64,
                  mixing: float = 0.5):
         super().__init__()
+        noise_dim, style_dim = check_count(noise_dim, "noise_dim"), check_count(style_dim,
+                                                                                "style_dim")
+        width = check_count(width, "width", minimum=4)
+        mixing = check_number(mixing, "mixing", low=0, high=1)
         self.noise_dim, self.style_dim, self.mixing = noise_dim, style_dim, mixing
         self.mapping = MappingNetwork(noise_dim, style_dim)
         self.constant = nn.Parameter(torch.randn(1, width, 7, 7))
@@ -117,28 +123,29 @@ class StyleGenerator(nn.Module):
 
     def styles(self, z: torch.Tensor) -> torch.Tensor:
         """The style ``w`` ``(N, style_dim)`` of each noise vector (the mapping network)."""
-        self.check_noise(z)
-        return self.mapping(z)
+        return self.mapping(self.check_noise(z))
 
     def synthesize(self, ws: torch.Tensor,
                    generator: torch.Generator | None = None) -> torch.Tensor:
         """Images from one style per layer, ``ws`` shaped ``(N, num_layers, style_dim)``
         (or ``(N, style_dim)``: the same style for every layer). ``generator`` seeds the
         per-pixel noise, so that the same styles can be drawn with the same details."""
+        ws = check_tensor(ws, "ws")
         if ws.ndim == 2:
             ws = ws[:, None].expand(-1, self.num_layers, -1)
-        if ws.ndim != 3 or ws.shape[1:] != (self.num_layers, self.style_dim):
-            raise ValueError(f"expected styles shaped (N, {self.num_layers}, "
-                             f"{self.style_dim}) or (N, {self.style_dim}), got "
+        if ws.ndim != 3 or ws.shape[1:] != (self.num_layers, self.style_dim) or not len(ws):
+            raise ValueError(f"ws: expected styles shaped (N, {self.num_layers}, "
+                             f"{self.style_dim}) or (N, {self.style_dim}), found "
                              f"{tuple(ws.shape)}")
+        ws = check_device(check_finite(check_float(ws, "ws"), "ws"), "ws",
+                          module_device(self))
         x = self.constant.expand(len(ws), -1, -1, -1)
         for i, layer in enumerate(self.layers):
             x = layer(x, ws[:, i], generator)
         return torch.tanh(self.to_image(x))
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        if labels is not None:
-            raise ValueError("this generator is unconditional: call it without labels")
+        check_condition(labels, n=len(z), classes=0)
         w = self.styles(z)
         ws = w[:, None].expand(-1, self.num_layers, -1)
         if self.training:
@@ -148,17 +155,16 @@ class StyleGenerator(nn.Module):
                 # Mixing regularisation: part of the batch switches, at a random layer,
                 # to the style of another noise vector.
                 other = self.styles(torch.randn_like(z))
-                switch = torch.randint(1, self.num_layers, (len(z), 1, 1))
-                mixed = torch.rand(len(z), 1, 1) < self.mixing
-                layer = torch.arange(self.num_layers)[None, :, None]
+                switch = torch.randint(1, self.num_layers, (len(z), 1, 1), device=z.device)
+                mixed = torch.rand(len(z), 1, 1, device=z.device) < self.mixing
+                layer = torch.arange(self.num_layers, device=z.device)[None, :, None]
                 ws = torch.where(mixed & (layer >= switch), other[:, None], ws)
         return self.synthesize(ws)
 
     def truncate(self, w: torch.Tensor, psi: float) -> torch.Tensor:
         """Pull styles towards the average style: ``w_avg + psi (w - w_avg)``.
         ``psi = 1`` leaves them alone; ``psi = 0`` draws the average digit."""
-        if not 0 <= psi <= 1:
-            raise ValueError(f"psi must lie in [0, 1], got {psi!r}")
+        psi = check_number(psi, "psi", low=0, high=1)
         if psi == 1:
             return w  # exactly, not up to rounding
         return self.w_average + psi * (w - self.w_average)
@@ -168,14 +174,13 @@ class StyleGenerator(nn.Module):
             psi: float = 1.0, generator: torch.Generator | None = None) -> torch.Tensor:
         """Digits in [0, 1]: layers below ``crossover`` styled by ``z_coarse``, the rest
         by ``z_fine`` (one pair per row of the two noise batches)."""
-        if not 0 <= crossover <= self.num_layers:
-            raise ValueError(f"crossover must lie in 0..{self.num_layers}, got {crossover!r}")
-        if z_coarse.shape != z_fine.shape:
-            raise ValueError(f"the two noise batches differ in shape: "
-                             f"{tuple(z_coarse.shape)} and {tuple(z_fine.shape)}")
+        crossover = check_count(crossover, "crossover", minimum=0, maximum=self.num_layers)
+        psi = check_number(psi, "psi", low=0, high=1)
+        z_coarse = self.check_noise(z_coarse, "z_coarse")
+        z_fine = self.check_noise(z_fine, "z_fine", n=len(z_coarse))
         coarse = self.truncate(self.styles(z_coarse), psi)
         fine = self.truncate(self.styles(z_fine), psi)
-        layer = torch.arange(self.num_layers)[None, :, None]
+        layer = torch.arange(self.num_layers, device=coarse.device)[None, :, None]
         ws = torch.where(layer < crossover, coarse[:, None], fine[:, None])
         return to_unit_range(self.synthesize(ws, generator))
 
@@ -183,15 +188,19 @@ class StyleGenerator(nn.Module):
     def decode(self, z: torch.Tensor, labels: torch.Tensor | None = None, *,
                psi: float = 1.0, generator: torch.Generator | None = None) -> torch.Tensor:
         """Digits in [0, 1] for noise ``z`` (styles truncated by ``psi``)."""
-        if labels is not None:
-            raise ValueError("this generator is unconditional: call it without labels")
+        z = self.check_noise(z)
+        check_condition(labels, n=len(z), classes=0)
+        psi = check_number(psi, "psi", low=0, high=1)
         return to_unit_range(self.synthesize(self.truncate(self.styles(z), psi), generator))
 
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator | None = None,
                labels: torch.Tensor | None = None, psi: float = 1.0) -> torch.Tensor:
         """``n`` new digits in [0, 1] from fresh noise (seeded by ``generator``), drawn
-        in eval mode (the mode is kept)."""
-        z = torch.randn(n, self.noise_dim, generator=generator)
+        in eval mode on the device the generator is on (the mode is kept)."""
+        n = check_count(n, "n")
+        check_condition(labels, n=n, classes=0)
+        psi = check_number(psi, "psi", low=0, high=1)
+        z = torch.randn(n, self.noise_dim, generator=generator).to(module_device(self))
         with evaluating(self):
             return self.decode(z, labels, psi=psi, generator=generator)

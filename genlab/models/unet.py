@@ -19,20 +19,28 @@ answers, which is what classifier-free guidance needs (Ho & Salimans, 2022).
 from __future__ import annotations
 
 import math
+import numbers
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .cnn import check_digit_batch
+from ..checks import (check_choice, check_condition, check_count, check_digits,
+                      check_finite, check_float, check_labels, check_tensor)
+from ..frame import module_device
 
 
 def time_features(t: torch.Tensor, size: int) -> torch.Tensor:
     """``t`` in [0, 1], shaped ``(N,)`` -> ``(N, size)`` sines and cosines of
     geometrically spaced frequencies: a code in which nearby noise levels look alike
     and far ones do not (the positional encoding of transformers)."""
+    t = check_noise_levels(t, len(t) if isinstance(t, torch.Tensor) and t.ndim else 1)
+    size = check_count(size, "size", minimum=2)
+    if size % 2:
+        raise ValueError(f"size: expected an even number (sines and cosines in pairs), "
+                         f"found {size}")
     half = size // 2
-    frequencies = torch.exp(-math.log(1000.0) * torch.arange(half) / half)
+    frequencies = torch.exp(-math.log(1000.0) * torch.arange(half, device=t.device) / half)
     angles = 1000.0 * t[:, None] * frequencies[None]
     return torch.cat([angles.sin(), angles.cos()], dim=1)
 
@@ -76,12 +84,20 @@ class DenoisingUNet(nn.Module):
     def __init__(self, channels: tuple[int, ...] = (32, 64), patch: int = 2,
                  time_size: int = 64, classes: int = 0):
         super().__init__()
-        if patch not in (1, 2) or len(channels) < 2 or 28 // patch // 2 ** (len(channels) - 1) < 7:
-            raise ValueError(f"channels {tuple(channels)} with patch {patch} would shrink "
-                             "the 28 x 28 digits below 7 x 7; use fewer levels")
-        if not isinstance(classes, int) or classes < 0:
-            raise ValueError(f"classes must be 0 (unconditional) or a positive count, "
-                             f"got {classes!r}")
+        patch = check_choice(patch, "patch", (1, 2))
+        if not isinstance(channels, (tuple, list)) or len(channels) < 2:
+            raise ValueError(f"channels: expected a tuple of two or more widths, found "
+                             f"{channels!r}")
+        channels = tuple(check_count(c, f"channels[{i}]") for i, c in enumerate(channels))
+        if 28 // patch // 2 ** (len(channels) - 1) < 7:
+            raise ValueError(f"channels: expected at most {4 - patch} levels with patch "
+                             f"{patch} (each halves the image, and the digits must not "
+                             f"shrink below 7 x 7), found {channels}; use fewer levels")
+        time_size = check_count(time_size, "time_size", minimum=2)
+        if time_size % 2:
+            raise ValueError(f"time_size: expected an even number (sines and cosines in "
+                             f"pairs), found {time_size}")
+        classes = check_count(classes, "classes", minimum=0)
         self.channels, self.patch, self.time_size = tuple(channels), patch, time_size
         self.classes = classes
         pixels = patch * patch
@@ -108,15 +124,15 @@ class DenoisingUNet(nn.Module):
 
     def forward(self, x: torch.Tensor, t: torch.Tensor,
                 labels: torch.Tensor | None = None) -> torch.Tensor:
-        check_digit_batch(x)
-        t = check_noise_levels(t, len(x))
+        # noisy images: any finite values
+        x = check_digits(x, "x", value_range=None, device=module_device(self))
+        t = check_noise_levels(t, len(x)).to(x.device)
         time = self.time_mlp(time_features(t, self.time_size))
         if self.classes:
-            labels = check_denoiser_labels(labels, len(x), self.classes)
+            labels = check_denoiser_labels(labels, len(x), self.classes).to(x.device)
             time = time + self.label(labels.where(labels >= 0, self.classes))
-        elif labels is not None:
-            raise ValueError("this denoiser is unconditional (classes=0): call it "
-                             "without labels")
+        else:
+            check_condition(labels, n=len(x), classes=0)
         h = self.stem(self.fold(x))
         skips = []
         for block, shrink in zip(self.down, self.shrink):
@@ -130,29 +146,27 @@ class DenoisingUNet(nn.Module):
         return self.unfold(self.head(h))
 
 
-def check_noise_levels(t, n: int) -> torch.Tensor:
-    """``t`` as a float tensor ``(n,)`` in [0, 1]; a clear error otherwise."""
-    t = torch.as_tensor(t, dtype=torch.float32)
+def check_noise_levels(t, n: int, name: str = "t") -> torch.Tensor:
+    """``t`` as a float tensor ``(n,)`` in [0, 1] (a single number: the same level for
+    all ``n`` images); a clear error otherwise."""
+    if isinstance(t, numbers.Real) and not isinstance(t, bool):
+        t = torch.tensor(float(t))
+    t = check_float(check_tensor(t, name), name, what="noise levels in [0, 1]")
     if t.ndim == 0:
         t = t.expand(n)
     if t.shape != (n,):
-        raise ValueError(f"expected one noise level per image, shaped ({n},), got "
-                         f"{tuple(t.shape)}")
-    if not torch.isfinite(t).all() or t.min() < 0 or t.max() > 1:
-        raise ValueError("noise levels t must lie in [0, 1] (0: clean, 1: pure noise)")
+        raise ValueError(f"{name}: expected one noise level per image, shaped ({n},), "
+                         f"found {tuple(t.shape)}")
+    check_finite(t, name)
+    if t.min() < 0 or t.max() > 1:
+        raise ValueError(f"{name}: expected noise levels in [0, 1] (0: clean, 1: pure "
+                         f"noise), found {t.min().item():.3g}..{t.max().item():.3g}")
     return t
 
 
 def check_denoiser_labels(labels, n: int, classes: int) -> torch.Tensor:
     """``labels`` as ``(n,)`` integers in ``-1..classes-1`` (``-1``: no label); ``None``
-    means no label for any image; a clear error otherwise."""
+    means no label for any image."""
     if labels is None:
         return torch.full((n,), -1, dtype=torch.long)
-    labels = torch.as_tensor(labels)
-    if labels.shape != (n,) or labels.is_floating_point() or labels.dtype == torch.bool:
-        raise ValueError(f"expected {n} integer labels, got {labels.dtype} shaped "
-                         f"{tuple(labels.shape)}")
-    if labels.min() < -1 or labels.max() >= classes:
-        raise ValueError(f"labels must lie in 0..{classes - 1} (or -1 for no label), got "
-                         f"{labels.min().item()}..{labels.max().item()}")
-    return labels.long()
+    return check_labels(labels, "labels", n=n, classes=classes, missing=True)
