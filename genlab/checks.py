@@ -101,6 +101,14 @@ def check_range(x: torch.Tensor, name: str, value_range: tuple[float, float] = U
                      f"{low:.4g} to {high:.4g}; {fix}")
 
 
+def check_device(x: torch.Tensor, name: str, device: torch.device | str) -> torch.Tensor:
+    """``x`` if it is on ``device`` (where the model that reads it is)."""
+    if x.device != torch.device(device):
+        raise ValueError(f"{name}: expected a tensor on {device} (where the model is), "
+                         f"found one on {x.device}; use {name}.to({str(device)!r})")
+    return x
+
+
 def check_digits(images: Any, name: str = "images", *,
                  value_range: tuple[float, float] | None = UNIT,
                  n: int | None = None, device: torch.device | None = None) -> torch.Tensor:
@@ -120,9 +128,8 @@ def check_digits(images: Any, name: str = "images", *,
         raise ValueError(f"{name}: expected at least one digit, found an empty batch")
     if n is not None and len(x) != n:
         raise ValueError(f"{name}: expected {n} digits, found {len(x)}")
-    if device is not None and x.device != torch.device(device):
-        raise ValueError(f"{name}: expected a tensor on {device} (where the model is), "
-                         f"found one on {x.device}; use x.to({str(device)!r})")
+    if device is not None:
+        check_device(x, name, device)
     x = check_float(x, name, what="pixels in [0, 1]" if value_range == UNIT else "pixels")
     check_finite(x, name)
     return x if value_range is None else check_range(x, name, value_range)
@@ -154,6 +161,21 @@ def check_labels(labels: Any, name: str = "labels", *, n: int | None = None,
             allowed = f"0..{classes - 1}" + (" (or -1 for no label)" if missing else "")
             raise ValueError(f"{name}: expected labels in {allowed}, found {low}..{high}")
     return y.long()
+
+
+def check_condition(labels: Any, name: str = "labels", *, n: int,
+                    classes: int) -> torch.Tensor | None:
+    """The labels a model with ``classes`` classes needs: ``n`` of them for a
+    conditional model, ``None`` for an unconditional one (``classes = 0``)."""
+    if not classes:
+        if labels is not None:
+            raise ValueError(f"{name}: expected None (this model is unconditional: call it "
+                             f"without labels), found {_found(labels)}")
+        return None
+    if labels is None:
+        raise ValueError(f"{name}: expected {n} labels in 0..{classes - 1} (this model is "
+                         "conditional: say which digit to draw), found None")
+    return check_labels(labels, name, n=n, classes=classes)
 
 
 def check_codes(codes: Any, name: str, *, size: int, n: int | None = None,
@@ -221,12 +243,18 @@ def check_seconds(value: Any, name: str = "seconds") -> float:
 
 
 def check_choice(value: Any, name: str, options: Sequence[Any]) -> Any:
-    """``value`` if it is one of ``options``."""
-    if not any(value is option or (type(value) is type(option) and value == option)
-               for option in options):
-        raise ValueError(f"{name}: expected one of {', '.join(map(repr, options))}, "
-                         f"found {value!r}")
-    return value
+    """The option ``value`` equals (so ``numpy.int64(4)`` gives ``4``); booleans match
+    only booleans."""
+    for option in options:
+        if isinstance(value, (bool, np.bool_)) != isinstance(option, bool):
+            continue
+        try:
+            if isinstance(value, (str, numbers.Number, np.generic)) and value == option:
+                return option
+        except (TypeError, ValueError):
+            continue
+    raise ValueError(f"{name}: expected one of {', '.join(map(repr, options))}, "
+                     f"found {_found(value)}")
 
 
 def check_function(value: Any, name: str) -> Callable:
