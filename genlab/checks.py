@@ -89,7 +89,7 @@ def check_range(x: torch.Tensor, name: str, value_range: tuple[float, float] = U
     lo, hi = value_range
     if low >= lo - _SLACK and high <= hi + _SLACK:
         return x
-    if high > 2 and low >= -_SLACK:
+    if 25 < high <= 255 + _SLACK and low >= -_SLACK:  # a digit in bytes reaches ~255
         fix = ("x / 255" if value_range == UNIT else "x / 127.5 - 1"
                if value_range == SIGNED else f"rescale them to [{lo:g}, {hi:g}]")
         fix = f"they look like 0-255 bytes: use {fix}"
