@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .checks import (SIGNED, check_choice, check_count, check_digits, check_flag, check_float,
+                     check_function, check_generator, check_labels, check_model, check_number,
+                     check_tensor, summary)
 from .data import Batches
 from .frame import (Budget, History, Steps, TrainingDiverged, check_finite, endless,
                     module_device, on_device)
@@ -36,7 +40,17 @@ GENERATOR_LOSSES = ("non-saturating", "saturating")
 
 def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor,
                        real_target: float = 1.0) -> torch.Tensor:
-    """BCE for "real is 1, fake is 0". ``real_target=0.9`` is one-sided label smoothing."""
+    """BCE for "real is 1, fake is 0". ``real_target=0.9`` is one-sided label smoothing.
+
+    Non-finite logits are let through: the loss is then not a number, which the
+    training loop reports with its likely cause."""
+    real_logits = _check_logits(real_logits, "real_logits")
+    fake_logits = _check_logits(fake_logits, "fake_logits")
+    real_target = check_number(real_target, "real_target", low=0, high=1, low_open=True)
+    return _discriminator_loss(real_logits, fake_logits, real_target)
+
+
+def _discriminator_loss(real_logits, fake_logits, real_target):
     return (F.binary_cross_entropy_with_logits(real_logits,
                                                torch.full_like(real_logits, real_target))
             + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
@@ -44,11 +58,22 @@ def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor,
 
 def generator_loss(fake_logits: torch.Tensor, kind: str = "non-saturating") -> torch.Tensor:
     """The generator's loss on the discriminator's logits for its fakes."""
+    fake_logits = _check_logits(fake_logits, "fake_logits")
+    return _generator_loss(fake_logits, check_choice(kind, "kind", GENERATOR_LOSSES))
+
+
+def _generator_loss(fake_logits, kind):
     if kind == "non-saturating":
         return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
-    if kind == "saturating":
-        return -F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
-    raise ValueError(f"unknown generator loss {kind!r}: use one of {GENERATOR_LOSSES}")
+    return -F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+
+
+def _check_logits(logits: Any, name: str) -> torch.Tensor:
+    """A discriminator's scores: a non-empty float tensor (one per image)."""
+    logits = check_float(check_tensor(logits, name), name, what="logits")
+    if logits.numel() == 0:
+        raise ValueError(f"{name}: expected at least one logit, found an empty tensor")
+    return logits
 
 
 def shift_images(images: torch.Tensor, max_shift: int, generator: torch.Generator
@@ -59,8 +84,16 @@ def shift_images(images: torch.Tensor, max_shift: int, generator: torch.Generato
     Shown to the discriminator for real and fake images alike, it keeps a
     discriminator trained on only 4,000 digits from memorising them (the translation
     part of DiffAugment, Zhao et al., 2020): a memorising discriminator stops telling
-    the generator anything useful.
+    the generator anything useful. ``images`` are in [-1, 1], as a GAN draws them.
     """
+    images = check_digits(images, "images", value_range=SIGNED)
+    max_shift = check_count(max_shift, "max_shift", minimum=0, maximum=27)
+    check_generator(generator, optional=False)
+    return _shift(images, max_shift, generator)
+
+
+def _shift(images, max_shift, generator):
+    """:func:`shift_images` without the checks, for every step of training."""
     n, _, h, w = images.shape
     padded = F.pad(images, [max_shift] * 4, value=-1.0)  # -1 is background in [-1, 1]
     dy, dx = torch.randint(0, 2 * max_shift + 1, (2, n, 1, 1),
@@ -82,8 +115,8 @@ class AveragedGenerator:
     """
 
     def __init__(self, generator: nn.Module, decay: float = 0.999):
-        if not 0 < decay < 1:
-            raise ValueError(f"decay must lie strictly between 0 and 1, got {decay!r}")
+        check_model(generator, "generator")
+        decay = check_number(decay, "decay", low=0, high=1, low_open=True, high_open=True)
         self.generator, self.decay = generator, decay
         self._average = copy.deepcopy(generator).eval()
         for parameter in self._average.parameters():
@@ -133,21 +166,22 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
     Returns the per-step history: ``d_loss``, ``g_loss``, ``g_grad``, ``d_real``,
     ``d_fake``, ``seconds``.
     """
-    if loss not in GENERATOR_LOSSES:
-        raise ValueError(f"unknown generator loss {loss!r}: use one of {GENERATOR_LOSSES}")
+    check_gan_generator(generator)
+    check_model(discriminator, "discriminator")
+    images = check_digits(images, "images")  # in [0, 1]: mapped to [-1, 1] here
+    labels = _check_gan_labels(labels, generator, discriminator, len(images))
     budget = Budget(steps, seconds, cooldown)
-    for name, value in (("d_steps", d_steps), ("g_steps", g_steps)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if not isinstance(images, torch.Tensor) or images.ndim != 4 or images.shape[1:] != (1, 28, 28):
-        raise ValueError("expected real digits shaped (N, 1, 28, 28), got "
-                         f"{getattr(images, 'shape', type(images).__name__)}")
-    if images.min() < -1e-3 or images.max() > 1 + 1e-3:
-        raise ValueError("expected real digits in [0, 1] (train_gan maps them to [-1, 1])")
+    # checked and converted, in the order given
+    batch_size, lr_g, lr_d, betas, d_steps, g_steps, loss, real_target, augment, seed = \
+        check_gan_settings(batch_size=batch_size, lr_g=lr_g, lr_d=lr_d, betas=betas,
+                           d_steps=d_steps, g_steps=g_steps, loss=loss,
+                           real_target=real_target, augment=augment, seed=seed).values()
+    mismatched = check_flag(mismatched, "mismatched")
+    progress = check_flag(progress, "progress")
+    hooks = check_hooks(hooks)
     conditional = labels is not None
-    if conditional != bool(getattr(generator, "classes", 0)):
-        raise ValueError("pass labels exactly when the models are conditional "
-                         f"(this generator has classes={getattr(generator, 'classes', 0)})")
+    batches = Batches(to_signed_range(images), *([labels] if conditional else []),
+                      batch_size=batch_size, seed=seed)
     advice = (f"Likely causes: a learning rate too high for this model (discriminator "
               f"{lr_d:g}, generator {lr_g:g}; try 2e-4), or the saturating loss driving "
               "logits to infinity. Lower the learning rates, use the non-saturating loss, "
@@ -156,16 +190,14 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
     shifts = torch.Generator().manual_seed(seed + 1)
     history = History()
     with on_device(generator, discriminator) as device:
-        tensors = [to_signed_range(images).to(device)]
-        if conditional:
-            tensors.append(labels.to(device))
-        stream = endless(Batches(*tensors, batch_size=batch_size, seed=seed))
+        batches.tensors = tuple(t.to(device) for t in batches.tensors)
+        stream = endless(batches)
         opt_g = torch.optim.Adam(generator.parameters(), lr=lr_g, betas=betas)
         opt_d = torch.optim.Adam(discriminator.parameters(), lr=lr_d, betas=betas)
 
         def judge(x, y):
             if augment:
-                x = shift_images(x, augment, shifts)
+                x = _shift(x, augment, shifts)
             return discriminator(x, y) if conditional else discriminator(x)
 
         def generate(n, y):
@@ -186,7 +218,7 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
                 with torch.set_grad_enabled(i == d_steps - 1):
                     fake = generate(len(real), y)
                 real_logits, fake_logits = judge(real, y), judge(fake.detach(), y)
-                d_loss = discriminator_loss(real_logits, fake_logits, real_target)
+                d_loss = _discriminator_loss(real_logits, fake_logits, real_target)
                 if conditional and mismatched:
                     # Real digits with a wrong label count as fakes too, so the
                     # discriminator must check the label from the first step on.
@@ -201,7 +233,7 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
             for j in range(g_steps):
                 if j:
                     fake = generate(len(real), y)
-                g_loss = generator_loss(judge(fake, y), loss)
+                g_loss = _generator_loss(judge(fake, y), loss)
                 opt_g.zero_grad(set_to_none=True)
                 g_loss.backward()
                 g_grad = torch.linalg.vector_norm(torch.stack(
@@ -218,3 +250,72 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
         generator.eval()
         discriminator.eval()
     return history
+
+
+# ------------------------------------------------------------------------------ checks
+
+def _check_betas(betas: Any, name: str = "betas") -> tuple[float, float]:
+    """Adam's two decay rates, each in [0, 1)."""
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"{name}: expected a pair of numbers in [0, 1), e.g. (0.5, 0.999), "
+                        f"found {summary(betas)}")
+    return tuple(check_number(b, f"{name}[{i}]", low=0, high=1, high_open=True)
+                 for i, b in enumerate(betas))
+
+
+_KNOBS = {
+    "steps": lambda v, name: check_count(v, name),
+    "batch_size": lambda v, name: check_count(v, name),
+    "lr_g": lambda v, name: check_number(v, name, low=0, low_open=True),
+    "lr_d": lambda v, name: check_number(v, name, low=0, low_open=True),
+    "betas": _check_betas,
+    "d_steps": lambda v, name: check_count(v, name),
+    "g_steps": lambda v, name: check_count(v, name),
+    "loss": lambda v, name: check_choice(v, name, GENERATOR_LOSSES),
+    "real_target": lambda v, name: check_number(v, name, low=0, high=1, low_open=True),
+    "augment": lambda v, name: check_count(v, name, minimum=0, maximum=27),
+    "seed": lambda v, name: check_count(v, name, minimum=0),
+}
+
+
+def check_gan_settings(**knobs: Any) -> dict[str, Any]:
+    """The knobs of :func:`train_gan` given, checked and converted (NumPy numbers to
+    Python ones): the one place for them, shared with
+    :class:`genlab.experiments.GanConfig`."""
+    return {name: _KNOBS[name](value, name) for name, value in knobs.items()}
+
+
+def check_gan_generator(generator: Any, name: str = "generator") -> nn.Module:
+    """A model that draws digits from noise ``(N, generator.noise_dim)``."""
+    check_model(generator, name)
+    if not isinstance(getattr(generator, "noise_dim", None), int):
+        raise TypeError(f"{name}: expected a generator with a noise_dim (a "
+                        f"genlab.models.gan.Generator, say), found a "
+                        f"{type(generator).__name__} without one")
+    return generator
+
+
+def check_hooks(hooks: Any) -> tuple[Callable, ...]:
+    """A list (or tuple) of functions ``hook(step, logs)``."""
+    if callable(hooks) or not isinstance(hooks, (list, tuple)):
+        raise TypeError(f"hooks: expected a list of functions, e.g. hooks=[dashboard], "
+                        f"found {summary(hooks)}")
+    return tuple(check_function(hook, f"hooks[{i}]") for i, hook in enumerate(hooks))
+
+
+def _check_gan_labels(labels: Any, generator: nn.Module, discriminator: nn.Module,
+                      n: int) -> torch.Tensor | None:
+    """``labels`` for ``n`` digits exactly when the two players are conditional."""
+    classes = getattr(generator, "classes", 0)
+    if getattr(discriminator, "classes", 0) != classes:
+        raise ValueError(f"discriminator: expected classes={classes}, as the generator's, "
+                         f"found classes={getattr(discriminator, 'classes', 0)}")
+    if classes and labels is None:
+        raise ValueError(f"labels: expected the digits' labels for this conditional "
+                         f"generator (classes={classes}), found None; pass labels exactly "
+                         "when the models are conditional")
+    if not classes and labels is not None:
+        raise ValueError(f"labels: expected None for this unconditional generator "
+                         f"(classes=0), found {summary(labels)}; pass labels exactly when "
+                         "the models are conditional")
+    return None if labels is None else check_labels(labels, "labels", n=n, classes=classes)

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,7 +34,9 @@ DIGIT_SHAPE = (1, 28, 28)
 _SLACK = 1e-3  # rounding in a model's output must not be called out of range
 
 
-def _found(value: Any) -> str:
+def summary(value: Any) -> str:
+    """What was found, for a message: a tensor's dtype and shape, a short value, or a
+    type's name."""
     if isinstance(value, torch.Tensor):
         return f"a {value.dtype} tensor shaped {tuple(value.shape)}"
     if isinstance(value, np.ndarray):
@@ -51,9 +55,9 @@ def check_tensor(value: Any, name: str) -> torch.Tensor:
     if isinstance(value, np.ndarray):
         if value.dtype == object:
             raise TypeError(f"{name}: expected a tensor or a numeric NumPy array, found "
-                            f"{_found(value)}")
-        return torch.from_numpy(np.ascontiguousarray(value))
-    raise TypeError(f"{name}: expected a tensor (or a NumPy array), found {_found(value)}"
+                            f"{summary(value)}")
+        return torch.tensor(value)  # a copy: any strides, any shape (0-d too)
+    raise TypeError(f"{name}: expected a tensor (or a NumPy array), found {summary(value)}"
                     + ("; wrap a list with torch.tensor(...)" if isinstance(value, (list, tuple))
                        else ""))
 
@@ -170,7 +174,7 @@ def check_condition(labels: Any, name: str = "labels", *, n: int,
     if not classes:
         if labels is not None:
             raise ValueError(f"{name}: expected None (this model is unconditional: call it "
-                             f"without labels), found {_found(labels)}")
+                             f"without labels), found {summary(labels)}")
         return None
     if labels is None:
         raise ValueError(f"{name}: expected {n} labels in 0..{classes - 1} (this model is "
@@ -204,7 +208,7 @@ def check_count(value: Any, name: str, *, minimum: int = 1,
         value = value.item()
     if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name}: expected a whole number (at least {minimum}), found "
-                        f"{_found(value)}")
+                        f"{summary(value)}")
     value = int(value)
     if value < minimum or (maximum is not None and value > maximum):
         bounds = (f"at least {minimum}" if maximum is None
@@ -222,7 +226,7 @@ def check_number(value: Any, name: str, *, low: float | None = None,
             and not value.is_complex():
         value = value.item()
     if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name}: expected a number, found {_found(value)}")
+        raise TypeError(f"{name}: expected a number, found {summary(value)}")
     value = float(value)
     below = low is not None and (value <= low if low_open else value < low)
     above = high is not None and (value >= high if high_open else value > high)
@@ -254,22 +258,92 @@ def check_choice(value: Any, name: str, options: Sequence[Any]) -> Any:
         except (TypeError, ValueError):
             continue
     raise ValueError(f"{name}: expected one of {', '.join(map(repr, options))}, "
-                     f"found {_found(value)}")
+                     f"found {summary(value)}")
 
 
 def check_function(value: Any, name: str) -> Callable:
     """``value`` if it can be called."""
     if not callable(value):
-        raise TypeError(f"{name}: expected a function, found {_found(value)}")
+        raise TypeError(f"{name}: expected a function, found {summary(value)}")
     return value
 
 
 def check_model(value: Any, name: str, *, needs: Sequence[str] = ()) -> torch.nn.Module:
     """A ``torch.nn.Module`` that has every method named in ``needs``."""
     if not isinstance(value, torch.nn.Module):
-        raise TypeError(f"{name}: expected a torch.nn.Module, found {_found(value)}")
+        raise TypeError(f"{name}: expected a torch.nn.Module, found {summary(value)}")
     missing = [method for method in needs if not callable(getattr(value, method, None))]
     if missing:
         raise TypeError(f"{name}: expected a model with {', '.join(needs)}, found a "
                         f"{type(value).__name__} without {', '.join(missing)}")
     return value
+
+
+def check_flag(value: Any, name: str) -> bool:
+    """``True`` or ``False`` (a NumPy boolean too) as a ``bool``: a string such as
+    ``"False"`` would otherwise count as true."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected True or False, found {summary(value)}")
+    return bool(value)
+
+
+def check_text(value: Any, name: str, *, optional: bool = False) -> str | None:
+    """A string (a title, a caption), or ``None`` when ``optional``."""
+    if (value is None and optional) or isinstance(value, str):
+        return value
+    raise TypeError(f"{name}: expected a string{' or None' if optional else ''}, found "
+                    f"{summary(value)}")
+
+
+def check_generator(value: Any, name: str = "generator", *,
+                    optional: bool = True) -> torch.Generator | None:
+    """A ``torch.Generator`` (a seeded source of randomness), or (when ``optional``)
+    ``None``: torch's global one."""
+    if not isinstance(value, torch.Generator) and not (optional and value is None):
+        raise TypeError(f"{name}: expected a torch.Generator{' (or None)' * optional}, "
+                        f"found {summary(value)}; make one with "
+                        "torch.Generator().manual_seed(0)")
+    return value
+
+
+def check_lengths(tensors: Sequence[Any], name: str = "tensors") -> tuple[torch.Tensor, ...]:
+    """One or more tensors (NumPy arrays converted) of one non-zero length: the rows of
+    one set of items, sliced together."""
+    if not tensors:
+        raise ValueError(f"{name}: expected at least one tensor, found none")
+    tensors = tuple(check_tensor(t, f"{name}[{i}]") for i, t in enumerate(tensors))
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise ValueError(f"{name}[{i}]: expected a tensor with one row per item, found "
+                             "a single number (a 0-d tensor)")
+    lengths = [len(t) for t in tensors]
+    if len(set(lengths)) > 1:
+        raise ValueError(f"{name}: expected tensors of the same length (one row per item), "
+                         f"found lengths {lengths}")
+    if lengths[0] == 0:
+        raise ValueError(f"{name}: expected at least one item, found an empty batch")
+    return tensors
+
+
+def check_interval(value: Any, name: str) -> tuple[float, float]:
+    """``(low, high)``: two finite numbers with ``low < high``, as floats."""
+    try:
+        low, high = value
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: expected (low, high), two numbers, found "
+                        f"{summary(value)}") from None
+    low, high = check_number(low, name), check_number(high, name)
+    if not low < high:
+        raise ValueError(f"{name}: expected (low, high) with low < high, found "
+                         f"({low:g}, {high:g})")
+    return low, high
+
+
+def check_path(value: Any, name: str) -> Path:
+    """A ``str`` or ``pathlib.Path`` as a :class:`~pathlib.Path` (``~`` expanded)."""
+    if isinstance(value, bytes) or not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name}: expected a path (a str or pathlib.Path), found "
+                        f"{summary(value)}")
+    if not str(value):
+        raise ValueError(f"{name}: expected a path, found an empty string")
+    return Path(value).expanduser()

@@ -24,8 +24,11 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import nbformat
+
+from .checks import check_choice, check_count, check_path, summary
 
 SOLUTION_TAG = "solution"
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -38,14 +41,36 @@ RECORD_KEYS = ("date", "cpu_cores", "gpu", "torch", "torch_threads", "python",
 
 def chapters(book_dir: Path | str = BOOK) -> list[Path]:
     """The chapter notebooks (``NN_name.ipynb``) of ``book_dir``, in reading order."""
-    book_dir = Path(book_dir)
+    book_dir = check_path(book_dir, "book_dir")
     if not book_dir.is_dir():
-        raise FileNotFoundError(f"no book folder at {book_dir}: pass the folder that "
-                                f"holds the chapters (book/ in the repository)")
+        raise FileNotFoundError(f"book_dir: expected the folder that holds the chapters "
+                                f"(book/ in the repository), found no folder at {book_dir}")
     found = sorted(p for p in book_dir.glob("[0-9][0-9]_*.ipynb"))
     if not found:
-        raise FileNotFoundError(f"no chapters (NN_name.ipynb) in {book_dir}")
+        raise FileNotFoundError(f"book_dir: expected a folder of chapters (NN_name.ipynb), "
+                                f"found no chapters in {book_dir}")
     return found
+
+
+def _check_notebook(path: Any, name: str) -> Path:
+    """``path`` if a notebook file is there."""
+    path = check_path(path, name)
+    if not path.is_file():
+        raise FileNotFoundError(f"{name}: expected a notebook file (.ipynb), found "
+                                f"{'a folder' if path.is_dir() else 'nothing'} at {path}")
+    return path
+
+
+def _check_output(path: Any, name: str, *, not_into: list[Path] = ()) -> Path:
+    """``path`` if a file can be written there: not a folder, and none of
+    ``not_into`` (the chapters themselves)."""
+    path = check_path(path, name)
+    if path.is_dir():
+        raise ValueError(f"{name}: expected a file to write, found a folder at {path}")
+    if any(path.resolve() == other.resolve() for other in not_into):
+        raise ValueError(f"{name}: expected a file other than the chapter, found the "
+                         f"chapter itself ({path}): it would be overwritten")
+    return path
 
 
 def _read(path: Path) -> nbformat.NotebookNode:
@@ -88,18 +113,36 @@ def without_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def student_copy(notebook_path: Path | str, out_path: Path | str) -> Path:
     """Write the student copy of one chapter (see :func:`without_solutions`)."""
-    out_path = Path(out_path)
-    copy = without_solutions(_read(Path(notebook_path)))
-    _write_atomically(out_path, nbformat.writes(copy) + "\n")
+    notebook_path = _check_notebook(notebook_path, "notebook_path")
+    out_path = _check_output(out_path, "out_path", not_into=[notebook_path])
+    _write_copy(out_path, without_solutions(_read(notebook_path)))
     return out_path
+
+
+def _write_copy(out_path: Path, copy: nbformat.NotebookNode) -> None:
+    _write_atomically(out_path, nbformat.writes(copy) + "\n")
 
 
 def write_student_copies(out_dir: Path | str, book_dir: Path | str = BOOK) -> list[Path]:
     """Write a student copy of every chapter into ``out_dir``; return the files.
 
     Only the chapters are written: no data, no images, no other page of the book.
+    Every chapter is read before the first copy is written, so a broken one leaves
+    ``out_dir`` as it was.
     """
-    return [student_copy(path, Path(out_dir) / path.name) for path in chapters(book_dir)]
+    out_dir = check_path(out_dir, "out_dir")
+    paths = chapters(book_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"out_dir: expected a folder to write the copies into, found a "
+                         f"file at {out_dir}")
+    if out_dir.resolve() == paths[0].parent.resolve():
+        raise ValueError(f"out_dir: expected a folder other than the book's, found the "
+                         f"book folder itself ({out_dir}): the copies would replace the "
+                         f"chapters")
+    copies = [(out_dir / path.name, without_solutions(_read(path))) for path in paths]
+    for out_path, copy in copies:
+        _write_copy(out_path, copy)
+    return [out_path for out_path, _ in copies]
 
 
 def time_chapters(book_dir: Path | str = BOOK, out_file: Path | str | None = None,
@@ -117,12 +160,15 @@ def time_chapters(book_dir: Path | str = BOOK, out_file: Path | str | None = Non
 
     from .runtime import cpu_name, pick_device
 
-    book_dir = Path(book_dir)
-    out_file = Path(out_file) if out_file else book_dir / TIMES_FILE.name
+    paths = chapters(book_dir)
+    book_dir = paths[0].parent
+    out_file = (book_dir / TIMES_FILE.name if out_file is None
+                else _check_output(out_file, "out_file", not_into=paths))
+    timeout = check_count(timeout, "timeout")
     seconds = {}
     saved = os.environ.get("GENLAB_CACHE")
     try:
-        for path in tqdm(chapters(book_dir), desc="chapters", unit="chapter"):
+        for path in tqdm(paths, desc="chapters", unit="chapter"):
             notebook = _read(path)
             with tempfile.TemporaryDirectory() as folder:
                 os.environ["GENLAB_CACHE"] = str(Path(folder) / "model-cache")
@@ -153,17 +199,25 @@ def time_chapters(book_dir: Path | str = BOOK, out_file: Path | str | None = Non
 
 def load_chapter_times(path: Path | str = TIMES_FILE) -> dict:
     """The record :func:`time_chapters` wrote, checked."""
-    path = Path(path)
+    path = check_path(path, "path")
     if not path.is_file():
-        raise FileNotFoundError(f"no chapter times at {path}: run "
-                                f"`python -m genlab.classroom time-chapters` (make chapter-times)")
+        raise FileNotFoundError(f"path: expected a file of chapter times, found no chapter "
+                                f"times at {path}: run `python -m genlab.classroom "
+                                f"time-chapters` (make chapter-times)")
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ValueError(f"{path} is not readable JSON ({error}); measure the times "
                          f"again with `make chapter-times`") from None
-    if not isinstance(record.get("seconds"), dict) or not record["seconds"]:
+    if (not isinstance(record, dict) or not isinstance(record.get("seconds"), dict)
+            or not record["seconds"]):
         raise ValueError(f"{path} holds no chapter times; measure them again")
+    odd = [name for name, seconds in record["seconds"].items()
+           if not isinstance(seconds, (int, float)) or isinstance(seconds, bool)
+           or not 0 < seconds < float("inf")]
+    if odd:
+        raise ValueError(f"{path} holds no valid time for {', '.join(odd)}; measure the "
+                         f"times again with `make chapter-times`")
     missing = [key for key in RECORD_KEYS if key not in record]
     if missing:
         raise ValueError(f"{path} lacks {', '.join(missing)}: it was written by an older "
@@ -173,6 +227,7 @@ def load_chapter_times(path: Path | str = TIMES_FILE) -> dict:
 
 def chapter_title(path: Path) -> str:
     """The chapter's own title: the first ``# `` heading of its notebook."""
+    path = _check_notebook(path, "path")
     for cell in _read(path).cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
@@ -184,6 +239,7 @@ def chapter_title(path: Path) -> str:
 def chapter_exercises(path: Path) -> list:
     """The exercises a chapter asks, in order: read from its code (which exercise
     module it imports, which ``exercises.NAME.check`` it calls), not typed again."""
+    path = _check_notebook(path, "path")
     code = "\n".join(c.source for c in _read(path).cells if c.cell_type == "code")
     module = re.search(r"from genlab\.exercises import (\w+) as exercises", code)
     if not module:
@@ -232,10 +288,16 @@ def _cache_sentence(record: dict) -> str:
 
 def chapter_card(name: str, book_dir: Path | str = BOOK,
                  times_file: Path | str = TIMES_FILE) -> str:
-    """Markdown for one chapter on the instructor page: run time and exercises."""
-    path = Path(book_dir) / f"{name}.ipynb"
-    if not path.is_file():
-        raise FileNotFoundError(f"no chapter {name!r} in {book_dir}")
+    """Markdown for one chapter on the instructor page: run time and exercises.
+
+    ``name`` is a chapter of ``book_dir`` without its ``.ipynb`` (``"05_adversarial_
+    training"``)."""
+    paths = chapters(book_dir)
+    if not isinstance(name, str):
+        raise TypeError(f"name: expected a chapter's name (a str such as "
+                        f"{paths[0].stem!r}), found {summary(name)}")
+    name = check_choice(name.removesuffix(".ipynb"), "name", [p.stem for p in paths])
+    path = paths[0].parent / f"{name}.ipynb"
     record = load_chapter_times(times_file)
     seconds = record["seconds"].get(name)
     lines = [f"**Run time:** {_minutes(seconds)} on the {record['cpu_cores']}-core build "
@@ -266,6 +328,10 @@ def main(argv: list[str] | None = None) -> None:
     timing.add_argument("--out", default=None, help=f"where to write (default: "
                         f"{TIMES_FILE.relative_to(REPOSITORY)})")
     args = parser.parse_args(argv)
+    try:  # a wrong folder is a usage error, said before anything is run or written
+        chapters(args.book)
+    except FileNotFoundError as error:
+        parser.error(f"--book: {str(error).removeprefix('book_dir: ')}")
     if args.command == "student-copies":
         for path in write_student_copies(args.out_dir, args.book):
             print(f"wrote {path}")

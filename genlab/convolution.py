@@ -11,11 +11,16 @@ under it, exactly as in the hand-written loop of the chapter.
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 from matplotlib import animation
 from matplotlib.patches import Rectangle
+
+from .checks import (UNIT, check_count, check_finite, check_float, check_range, check_tensor,
+                     check_text)
 
 PRESETS: dict[str, torch.Tensor] = {
     "identity": torch.tensor([[0., 0, 0], [0, 1, 0], [0, 0, 0]]),
@@ -29,39 +34,74 @@ PRESETS: dict[str, torch.Tensor] = {
 sharpen, and the Laplacian outline. Each sums to 0 (edge detectors) or 1 (the rest)."""
 
 
+def _check_grid(value: Any, name: str, what: str) -> torch.Tensor:
+    """A 2-D grid of finite numbers ``(H, W)`` as float32. Integers are accepted (and
+    converted, exactly): filters are often written with whole numbers."""
+    x = check_tensor(value, name).detach().cpu()
+    if x.dtype == torch.bool or x.is_complex():
+        raise TypeError(f"{name}: expected {what} of real numbers, found {x.dtype}; use "
+                        f"{name}.float()")
+    if x.ndim != 2 or x.numel() == 0:
+        fix = ""
+        if x.ndim == 4 and x.shape[:2] == (1, 1):
+            fix = f"; take the grey image out of its batch with {name}[0, 0]"
+        elif x.ndim == 3 and x.shape[0] == 1:
+            fix = f"; drop the channel axis with {name}[0]"
+        raise ValueError(f"{name}: expected {what}, found shape {tuple(x.shape)}{fix}")
+    return check_finite(x.float(), name)
+
+
+def _check_kernel(kernel: Any, name: str = "kernel") -> torch.Tensor:
+    """A square filter ``(k, k)`` of finite numbers, as float32."""
+    kernel = _check_grid(kernel, name, "a square filter shaped (k, k)")
+    if kernel.shape[0] != kernel.shape[1]:
+        raise ValueError(f"{name}: expected a square filter shaped (k, k), found shape "
+                         f"{tuple(kernel.shape)}")
+    return kernel
+
+
+def _check_picture(image: Any, name: str = "image") -> torch.Tensor:
+    """One grey image ``(H, W)`` in [0, 1], as the figures draw it (black 0, white 1)."""
+    image = _check_grid(image, name, "one grey image shaped (H, W)")
+    return check_range(image, name, UNIT)
+
+
 def output_size(n: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
     """Side of the feature map: ``floor((n + 2*padding - kernel) / stride) + 1``."""
-    for name, value in [("n", n), ("kernel", kernel), ("stride", stride)]:
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if not isinstance(padding, int) or padding < 0:
-        raise ValueError(f"padding must be a non-negative integer, got {padding!r}")
+    n, kernel = check_count(n, "n"), check_count(kernel, "kernel")
+    stride, padding = check_count(stride, "stride"), check_count(padding, "padding", minimum=0)
     if kernel > n + 2 * padding:
-        raise ValueError(f"a {kernel}-wide filter does not fit in {n} pixels with "
-                         f"padding {padding}")
+        raise ValueError(f"kernel: expected a filter at most {n + 2 * padding} pixels wide "
+                         f"({n} pixels plus padding {padding} on each side), found "
+                         f"{kernel}: it does not fit")
     return (n + 2 * padding - kernel) // stride + 1
+
+
+def _convolve(image: torch.Tensor, kernel: torch.Tensor, stride: int,
+              padding: int) -> torch.Tensor:
+    """:func:`convolve` on checked arguments."""
+    output_size(min(image.shape), kernel.shape[0], stride, padding)  # the filter fits
+    return F.conv2d(image[None, None], kernel[None, None], stride=stride,
+                    padding=padding)[0, 0]
 
 
 def convolve(image: torch.Tensor, kernel: torch.Tensor, stride: int = 1,
              padding: int = 0) -> torch.Tensor:
     """Convolve one grey image ``(H, W)`` with one filter ``(k, k)``; returns 2-D."""
-    image, kernel = torch.as_tensor(image).float(), torch.as_tensor(kernel).float()
-    if image.ndim != 2:
-        raise ValueError(f"expected one grey image (H, W), got shape {tuple(image.shape)}")
-    if kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1]:
-        raise ValueError(f"expected a square filter (k, k), got shape {tuple(kernel.shape)}")
-    output_size(min(image.shape), kernel.shape[0], stride, padding)  # validates
-    return F.conv2d(image[None, None], kernel[None, None], stride=stride,
-                    padding=padding)[0, 0]
+    image = _check_grid(image, "image", "one grey image shaped (H, W)")
+    return _convolve(image, _check_kernel(kernel), stride, padding)
 
 
 def grey_photo(size: int = 160) -> torch.Tensor:
     """Grace Hopper's portrait (shipped with matplotlib) as a grey ``(H, W)`` in [0, 1].
 
-    Downscaled so its short side is about ``size`` pixels: large enough to see what a
-    filter does, small enough that a 3x3 filter's effect is visible at all.
+    Downscaled so its short side is about ``size`` pixels (3 to 512, the original's):
+    large enough to see what a filter does, small enough that a 3x3 filter's effect is
+    visible at all.
     """
     from matplotlib import cbook
+
+    size = check_count(size, "size", minimum=3, maximum=512)
 
     with cbook.get_sample_data("grace_hopper.jpg") as file:
         rgb = torch.from_numpy(plt.imread(file).copy()).float() / 255
@@ -78,9 +118,10 @@ def stamp_animation(image: torch.Tensor, kernel: torch.Tensor, *, every: int = 3
     position). Show it with :func:`genlab.widgets.animation_html`: a player that needs no
     kernel and no network.
     """
-    image, kernel = torch.as_tensor(image).float(), torch.as_tensor(kernel).float()
+    image, kernel = _check_picture(image), _check_kernel(kernel)
+    every, dpi = check_count(every, "every"), check_count(dpi, "dpi")
     k = kernel.shape[0]
-    feature_map = convolve(image, kernel)
+    feature_map = _convolve(image, kernel, 1, 0)
     rows, cols = feature_map.shape
     positions = [(r, c) for r in range(0, rows, every) for c in range(0, cols, every)]
     positions.append((rows - 1, cols - 1))
@@ -124,8 +165,9 @@ def stamp_animation(image: torch.Tensor, kernel: torch.Tensor, *, every: int = 3
 def draw_convolution(image: torch.Tensor, kernel: torch.Tensor, stride: int = 1,
                      padding: int = 0, *, title: str = "") -> plt.Figure:
     """Input (with its padding), the filter with its numbers, and the feature map."""
-    image, kernel = torch.as_tensor(image).float(), torch.as_tensor(kernel).float()
-    out = convolve(image, kernel, stride, padding)
+    image, kernel = _check_picture(image), _check_kernel(kernel)
+    title = check_text(title, "title")
+    out = _convolve(image, kernel, stride, padding)
     padded = F.pad(image, (padding,) * 4)
     fig, (ax_in, ax_k, ax_out) = plt.subplots(
         1, 3, figsize=(8.4, 3.1), gridspec_kw={"width_ratios": [1, 0.55, 1]})
@@ -160,18 +202,25 @@ def transposed_output_size(n: int, kernel: int, stride: int = 1, padding: int = 
                            output_padding: int = 0) -> int:
     """Side of a transposed convolution's output: ``(n - 1)*stride - 2*padding + kernel
     + output_padding`` — the convolution formula solved for the input size."""
-    for name, value in [("n", n), ("kernel", kernel), ("stride", stride)]:
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if not isinstance(padding, int) or padding < 0 or not isinstance(output_padding, int) \
-            or not 0 <= output_padding < stride:
-        raise ValueError("padding must be >= 0 and output_padding in [0, stride), got "
-                         f"{padding!r} and {output_padding!r}")
-    return (n - 1) * stride - 2 * padding + kernel + output_padding
+    n, kernel = check_count(n, "n"), check_count(kernel, "kernel")
+    stride, padding = check_count(stride, "stride"), check_count(padding, "padding", minimum=0)
+    output_padding = check_count(output_padding, "output_padding", minimum=0,
+                                 maximum=stride - 1)
+    size = (n - 1) * stride - 2 * padding + kernel + output_padding
+    if size < 1:
+        raise ValueError(f"padding: expected at most {(size + 2 * padding - 1) // 2} for "
+                         f"these sizes (the output would have {size} pixels), found "
+                         f"{padding}")
+    return size
 
 
 def checkerboard_energy(images: torch.Tensor) -> float:
     """Mean response of images ``(N, 1, H, W)`` to a 2x2 checkerboard filter: how much
     pixel-to-pixel alternation (the transposed-convolution artefact) they contain."""
+    x = check_tensor(images, "images").detach().cpu()
+    if x.ndim != 4 or x.shape[1] != 1 or len(x) == 0 or min(x.shape[2:]) < 2:
+        raise ValueError(f"images: expected grey images shaped (N, 1, H, W), at least 2x2, "
+                         f"found {tuple(x.shape)}")
+    x = check_finite(check_float(x, "images", what="pixels"), "images")
     checker = torch.tensor([[1.0, -1.0], [-1.0, 1.0]])[None, None] / 4
-    return F.conv2d(torch.as_tensor(images).float(), checker).abs().mean().item()
+    return F.conv2d(x, checker).abs().mean().item()

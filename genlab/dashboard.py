@@ -23,6 +23,9 @@ import torch
 from matplotlib import animation
 from torch import nn
 
+from .checks import (check_codes, check_count, check_digits, check_flag, check_labels,
+                     check_model, check_text, summary)
+from .adversarial import check_gan_generator
 from .frame import batched
 from .metrics import effective_classes, frechet_distance, judge_features, mean_confidence
 from .models.gan import to_unit_range
@@ -51,14 +54,22 @@ class Dashboard:
                  noise: torch.Tensor | None = None, labels: torch.Tensor | None = None,
                  real: torch.Tensor | None = None, every: int = 100, grid: int = 64,
                  live: bool = True, title: str = "GAN training"):
-        if not isinstance(every, int) or every < 1:
-            raise ValueError(f"every must be a positive integer, got {every!r}")
+        noise_dim = check_gan_generator(generator).noise_dim
+        judge = None if judge is None else check_model(judge, "judge")
         if noise is None:
-            noise = torch.randn(500, generator.noise_dim,
-                                generator=torch.Generator().manual_seed(1234))
-        generator.check_noise(noise)
-        if getattr(generator, "classes", 0) and labels is None:
-            labels = torch.arange(len(noise)) % generator.classes
+            noise = torch.randn(500, noise_dim, generator=torch.Generator().manual_seed(1234))
+        noise = check_codes(noise, "noise", size=noise_dim, what="noise")
+        classes = getattr(generator, "classes", 0)
+        if labels is not None and not classes:
+            raise ValueError(f"labels: expected None for this unconditional generator "
+                             f"(classes=0), found {summary(labels)}")
+        if classes:
+            labels = (torch.arange(len(noise)) % classes if labels is None
+                      else check_labels(labels, "labels", n=len(noise), classes=classes))
+        real = None if real is None else check_digits(real, "real")
+        every, grid = check_count(every, "every"), check_count(grid, "grid")
+        live = check_flag(live, "live")
+        check_text(title, "title")
         self.generator, self.judge, self.noise, self.labels = generator, judge, noise, labels
         self.every, self.grid, self.live, self.title = every, min(grid, len(noise)), live, title
         self.real_features = judge_features(judge, real, batch_size=JUDGE_BATCH)[0] if (
@@ -77,6 +88,11 @@ class Dashboard:
 
     # -- the hook ------------------------------------------------------------------------
     def __call__(self, step: int, logs: dict[str, float]) -> None:
+        step = check_count(step, "step")
+        missing = [name for name in CURVES if name not in logs]
+        if missing:
+            raise ValueError(f"logs: expected {', '.join(CURVES)} (what train_gan passes "
+                             f"its hooks), found no {', '.join(missing)}")
         self.steps.append(step)
         for name in CURVES:
             self.curves[name].append(logs[name])
@@ -94,6 +110,7 @@ class Dashboard:
 
     def checkpoint(self, step: int) -> None:
         """Draw the fixed-noise samples, measure them, and redraw the live picture."""
+        step = check_count(step, "step")
         fake = self.samples()
         self.checkpoints.append(step)
         self.frames.append(fake[:self.grid].clone())
@@ -115,6 +132,8 @@ class Dashboard:
         """Which digits the judge sees in the samples, checkpoint by checkpoint: ten
         even bands for a healthy generator, one band for a collapsed one, bands that
         swap places for one that oscillates."""
+        if ax is not None and not isinstance(ax, plt.Axes):
+            raise TypeError(f"ax: expected a matplotlib Axes (or None), found {summary(ax)}")
         if not self.class_shares:
             raise ValueError("no judge, or nothing recorded yet: nothing to show")
         if ax is None:
@@ -187,7 +206,9 @@ class Dashboard:
 
     def animation(self, interval: int = 250) -> "IPython.display.HTML":
         """The fixed-noise samples at every checkpoint, as an animation that plays in a
-        plain web page (``to_jshtml``: the frames are embedded, no kernel needed)."""
+        plain web page (``to_jshtml``: the frames are embedded, no kernel needed), one
+        frame every ``interval`` milliseconds."""
+        interval = check_count(interval, "interval")
         if not self.frames:
             raise ValueError("nothing recorded yet: train with this dashboard as a hook")
         fig, ax = plt.subplots(figsize=(3.6, 3.9))
@@ -218,6 +239,9 @@ def _smoothed(steps: list[int], values: list[float], window: int):
 
 
 def figure_bytes(fig: plt.Figure) -> bytes:
+    """``fig`` as PNG bytes, at the dashboard's resolution."""
     from .widgets import figure_png
 
+    if not isinstance(fig, plt.Figure):
+        raise TypeError(f"fig: expected a matplotlib Figure, found {summary(fig)}")
     return figure_png(fig, dpi=72)

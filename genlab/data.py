@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 from .cache import cache_dir
+from .checks import check_choice, check_count, check_flag, check_lengths, summary
 
 BUNDLED_FILE = Path(__file__).parent / "data_files" / "mnist_5k.npz"
 SPLITS = ("train", "test")
@@ -38,8 +39,7 @@ class DataError(RuntimeError):
 
 
 def _check_split(split: str) -> None:
-    if split not in SPLITS:
-        raise ValueError(f"unknown split {split!r}: use one of {SPLITS}")
+    check_choice(split, "split", SPLITS)
 
 
 def _to_tensors(images: np.ndarray | torch.Tensor,
@@ -88,9 +88,12 @@ def load_dataset(name: str = "digits", split: str = "train", *,
     Offline, or when the download fails, this raises :class:`DataError` naming the
     bundled fallback. Same format as :func:`load_digits`.
     """
-    if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}: use one of {DATASETS}")
+    check_choice(name, "name", DATASETS)
     _check_split(split)
+    if root is not None and not isinstance(root, (str, Path)):
+        raise TypeError(f"root: expected a folder (a str or a pathlib.Path), found "
+                        f"{summary(root)}")
+    check_flag(download, "download")
     if name == "digits":
         return load_digits(split)
 
@@ -120,29 +123,25 @@ class Batches:
     """Mini-batches from tensors held in memory, as a ``DataLoader`` would give them.
 
     ``Batches(images, labels, batch_size=64, shuffle=True, drop_last=True, seed=0)``
-    yields tuples of slices of the tensors. Each new pass over it (an epoch) draws a
-    fresh order from a generator seeded once with ``seed``, so a whole training run is
-    reproducible while every epoch still differs. Slicing one index tensor per batch is
-    far cheaper than a ``DataLoader`` that builds each image separately and collates
-    them (see ``benchmarks/README.md``).
+    yields tuples of slices of the tensors (NumPy arrays are converted to tensors once).
+    Each new pass over it (an epoch) draws a fresh order from a generator seeded once
+    with ``seed``, so a whole training run is reproducible while every epoch still
+    differs. Slicing one index tensor per batch is far cheaper than a ``DataLoader``
+    that builds each image separately and collates them (see ``benchmarks/README.md``).
     """
 
     def __init__(self, *tensors: torch.Tensor, batch_size: int = 64, shuffle: bool = True,
                  drop_last: bool = True, seed: int = 0):
-        if not tensors:
-            raise ValueError("Batches needs at least one tensor, e.g. Batches(images, labels)")
+        tensors = check_lengths(tensors)
         n = len(tensors[0])
-        for t in tensors:
-            if not isinstance(t, torch.Tensor):
-                raise TypeError(f"Batches takes tensors, got {type(t).__name__}")
-            if len(t) != n:
-                raise ValueError("all tensors must have the same length, got "
-                                 f"{[len(t) for t in tensors]}")
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        drop_last = check_flag(drop_last, "drop_last")
+        batch_size = check_count(batch_size, "batch_size")
         if drop_last and batch_size > n:
-            raise ValueError(f"batch_size {batch_size} is larger than the {n} items, and "
-                             "drop_last=True would leave no batch at all")
+            raise ValueError(f"batch_size: expected at most {n} (the number of items), "
+                             f"found {batch_size}; drop_last=True would leave no batch at "
+                             "all (pass drop_last=False, or a smaller batch_size)")
+        shuffle = check_flag(shuffle, "shuffle")
+        seed = check_count(seed, "seed", minimum=0)
         self.tensors = tensors
         self.batch_size = batch_size
         self.shuffle = shuffle
@@ -160,3 +159,4 @@ class Batches:
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             index = order[start:start + self.batch_size]
             yield tuple(t[index] for t in self.tensors)
+

@@ -32,17 +32,20 @@ a page.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
+from .checks import (SIGNED, check_count, check_digits, check_flag, check_generator,
+                     check_labels, check_model, check_number, summary)
 from .data import Batches
-from .frame import (Budget, History, Steps, check_finite, endless, evaluating,
+from .frame import (Budget, History, Steps, check_finite as check_loss, endless, evaluating,
                     module_device, on_device)
 from .models.gan import to_signed_range, to_unit_range
-from .models.unet import check_denoiser_labels, check_noise_levels
+from .models.unet import check_noise_levels
 
 #: The guidance scale the book draws with: at 180 s of training its Fréchet distance
 #: is half that of ``w = 1`` and close to the best measured, with more variety than
@@ -51,28 +54,50 @@ GUIDANCE = 1.5
 
 
 def add_noise(x0: torch.Tensor, noise: torch.Tensor, t) -> torch.Tensor:
-    """The forward process: ``(1 - t) x0 + t noise`` for each image's level ``t``."""
-    if x0.shape != noise.shape:
-        raise ValueError(f"digits {tuple(x0.shape)} and noise {tuple(noise.shape)} "
-                         "must have the same shape")
-    t = check_noise_levels(t, len(x0))[:, None, None, None]
+    """The forward process: ``(1 - t) x0 + t noise`` for each image's level ``t``:
+    digits ``x0`` in [-1, 1], noise of the same shape, ``t`` in [0, 1] (one number for
+    all, or one per image)."""
+    x0 = check_digits(x0, "x0", value_range=SIGNED)
+    noise = check_digits(noise, "noise", value_range=None, n=len(x0))
+    return _add_noise(x0, noise, check_noise_levels(t, len(x0)))
+
+
+def _add_noise(x0, noise, t):
+    """:func:`add_noise` without the checks, for every step of training."""
+    t = t[:, None, None, None]
     return (1 - t) * x0 + t * noise
 
 
 def noise_levels(n: int, generator: torch.Generator | None = None) -> torch.Tensor:
     """Training noise levels: logit-normal, so middling levels come up most often — the
     very clean and the very noisy images teach the least (Esser et al., 2024)."""
+    n = check_count(n, "n")
+    return torch.sigmoid(torch.randn(n, generator=check_generator(generator)))
+
+
+def _levels(n, generator):
+    """:func:`noise_levels` without the checks."""
     return torch.sigmoid(torch.randn(n, generator=generator))
 
 
 def velocity_loss(model: nn.Module, x0: torch.Tensor,
                   generator: torch.Generator | None = None,
                   labels: torch.Tensor | None = None) -> torch.Tensor:
-    """One training signal: noise some digits, ask for ``noise - x0``, score by MSE.
-    ``labels`` (``-1``: hidden) go to a conditional denoiser."""
+    """One training signal: noise some digits ``x0`` (in [-1, 1]), ask for
+    ``noise - x0``, score by MSE. ``labels`` (``-1``: hidden) go to a conditional
+    denoiser."""
+    check_model(model, "model")
+    x0 = check_digits(x0, "x0", value_range=SIGNED)
+    generator = check_generator(generator)
+    labels = _check_denoiser_labels(labels, model, len(x0))
+    return _velocity_loss(model, x0, generator, labels)
+
+
+def _velocity_loss(model, x0, generator, labels):
+    """:func:`velocity_loss` without the checks, for every step of training."""
     noise = torch.randn(x0.shape, generator=generator).to(x0.device)
-    t = noise_levels(len(x0), generator).to(x0.device)
-    noisy = add_noise(x0, noise, t)
+    t = _levels(len(x0), generator).to(x0.device)
+    noisy = _add_noise(x0, noise, t)
     predicted = model(noisy, t) if labels is None else model(noisy, t, labels)
     return F.mse_loss(predicted, noise - x0)
 
@@ -80,6 +105,13 @@ def velocity_loss(model: nn.Module, x0: torch.Tensor,
 def hide_labels(labels: torch.Tensor, share: float,
                 generator: torch.Generator | None = None) -> torch.Tensor:
     """``labels`` with about ``share`` of them replaced by ``-1`` (no label)."""
+    labels = check_labels(labels, "labels", missing=True)
+    share = check_number(share, "share", low=0, high=1)
+    return _hide(labels, share, check_generator(generator))
+
+
+def _hide(labels, share, generator):
+    """:func:`hide_labels` without the checks, for every step of training."""
     hidden = (torch.rand(len(labels), generator=generator) < share).to(labels.device)
     return labels.masked_fill(hidden, -1)
 
@@ -102,31 +134,29 @@ def train_diffusion(model: nn.Module, images: torch.Tensor,
     moving average of the weights (decay ``ema_decay``), which samples cleaner digits
     than the last weights, whose step-to-step noise shows in every sample.
     """
-    budget = Budget(steps, seconds, cooldown)
-    if not isinstance(images, torch.Tensor) or images.ndim != 4 or images.shape[1:] != (1, 28, 28):
-        raise ValueError("expected digits shaped (N, 1, 28, 28), got "
-                         f"{getattr(images, 'shape', type(images).__name__)}")
-    if images.min() < -1e-3 or images.max() > 1 + 1e-3:
-        raise ValueError("expected digits in [0, 1] (the diffusion model works in [-1, 1] "
-                         "and maps them itself)")
+    check_model(model, "model")
+    images = check_digits(images, "images")  # in [0, 1]: mapped to [-1, 1] here
     classes = getattr(model, "classes", 0)
     if classes and labels is None:
-        raise ValueError("this denoiser is conditional: pass the digits' labels")
-    if labels is not None:
-        if not classes:
-            raise ValueError("this denoiser is unconditional (classes=0): train it "
-                             "without labels")
-        labels = check_denoiser_labels(labels, len(images), classes)
-        if not 0 <= label_dropout < 1:
-            raise ValueError(f"label_dropout must lie in [0, 1), got {label_dropout!r}")
+        raise ValueError(f"labels: expected the digits' labels for this conditional "
+                         f"denoiser (classes={classes}), found None; pass the digits' labels")
+    labels = _check_denoiser_labels(labels, model, len(images))
+    budget = Budget(steps, seconds, cooldown)
+    lr = check_number(lr, "lr", low=0, low_open=True)
+    ema_decay = check_number(ema_decay, "ema_decay", low=0, high=1, low_open=True,
+                             high_open=True)
+    label_dropout = check_number(label_dropout, "label_dropout", low=0, high=1,
+                                 high_open=True)
+    seed = check_count(seed, "seed", minimum=0)
+    progress = check_flag(progress, "progress")
+    batches = Batches(to_signed_range(images), *([] if labels is None else [labels]),
+                      batch_size=batch_size, seed=seed)
     torch.manual_seed(seed)
     noise = torch.Generator().manual_seed(seed + 1)
     history = History()
     with on_device(model) as device:
-        tensors = [to_signed_range(images).to(device)]
-        if labels is not None:
-            tensors.append(labels.to(device))
-        stream = endless(Batches(*tensors, batch_size=batch_size, seed=seed))
+        batches.tensors = tuple(t.to(device) for t in batches.tensors)
+        stream = endless(batches)
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         averaged = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(ema_decay))
         model.train()
@@ -134,9 +164,9 @@ def train_diffusion(model: nn.Module, images: torch.Tensor,
                       progress=progress)
         for step in steps:
             x0, *batch_labels = next(stream)
-            shown = hide_labels(batch_labels[0], label_dropout, noise) if batch_labels else None
-            loss = velocity_loss(model, x0, noise, shown)
-            check_finite(step, {"loss": loss.item()},
+            shown = _hide(batch_labels[0], label_dropout, noise) if batch_labels else None
+            loss = _velocity_loss(model, x0, noise, shown)
+            check_loss(step, {"loss": loss.item()},
                          f"Lower the learning rate (now {lr:g}).")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -165,28 +195,41 @@ def sample(model: nn.Module, n: int, steps: int = 20,
     0 = the starting noise), also returns the images at those steps, in [0, 1], for
     watching a sample form.
     """
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
-    bad = [k for k in keep if not 0 <= k <= steps]
-    if bad:
-        raise ValueError(f"keep holds steps outside 0..{steps}: {bad}")
+    check_model(model, "model")
+    n, steps = check_count(n, "n"), check_count(steps, "steps")
+    generator = check_generator(generator)
     classes = getattr(model, "classes", 0)
-    if not classes and (labels is not None or guidance is not None):
-        raise ValueError("labels and guidance need a conditional denoiser (classes > 0); "
-                         "this one is unconditional")
-    guidance = GUIDANCE if guidance is None else float(guidance)
-    if not guidance >= 0:
-        raise ValueError(f"guidance must be 0 or more, got {guidance!r}")
+    if not classes and guidance is not None:
+        raise ValueError(f"guidance: expected None for this unconditional denoiser "
+                         f"(classes=0), found {summary(guidance)}; labels and guidance need a "
+                         "conditional denoiser")
+    labels = _check_denoiser_labels(labels, model, n)
+    guidance = GUIDANCE if guidance is None else check_number(guidance, "guidance", low=0)
+    if isinstance(keep, (str, bytes)) or not isinstance(keep, Sequence):
+        raise TypeError(f"keep: expected a list of step numbers, e.g. [0, {steps}], found "
+                        f"{summary(keep)}")
+    keep = tuple(check_count(k, f"keep[{i}]", minimum=0, maximum=steps)
+                 for i, k in enumerate(keep))
     x = torch.randn(n, 1, 28, 28, generator=generator)
     if classes:
-        labels = (torch.randint(classes, (n,), generator=generator) if labels is None
-                  else check_denoiser_labels(labels, n, classes))
+        labels = torch.randint(classes, (n,), generator=generator) if labels is None else labels
     with on_device(model) as device, evaluating(model):
         digits, kept = _walk_back(model, x.to(device), steps, classes,
                                   labels.to(device) if classes else None, guidance, keep)
     return (digits, kept) if keep else digits
+
+
+def _check_denoiser_labels(labels: Any, model: nn.Module, n: int) -> torch.Tensor | None:
+    """``labels`` for ``n`` digits, ``0..classes-1`` or ``-1`` (no label), for a
+    conditional denoiser; ``None`` (no label for any) for any denoiser."""
+    classes = getattr(model, "classes", 0)
+    if labels is None:
+        return None
+    if not classes:
+        raise ValueError(f"labels: expected None for this unconditional denoiser "
+                         f"(classes=0), found {summary(labels)}; labels and guidance need a "
+                         "conditional denoiser")
+    return check_labels(labels, "labels", n=n, classes=classes, missing=True)
 
 
 def _walk_back(model, x, steps, classes, labels, guidance, keep):

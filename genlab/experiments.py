@@ -21,7 +21,9 @@ from dataclasses import asdict, dataclass, field, replace
 import matplotlib.pyplot as plt
 import torch
 
-from .adversarial import AveragedGenerator, train_gan
+from .adversarial import AveragedGenerator, check_gan_settings, train_gan
+from .checks import (check_choice, check_count, check_digits, check_flag, check_model,
+                     check_number, check_text, summary)
 from .dashboard import Dashboard
 from .models.gan import Discriminator, Generator
 from .plots import image_grid
@@ -48,11 +50,28 @@ class GanConfig:
     average: float | None = None
     seed: int = 0
 
+    def __post_init__(self):
+        """Every knob checked (with :func:`~genlab.adversarial.train_gan`'s own checks)
+        and converted (NumPy numbers to Python ones, a list of betas to a tuple), so a
+        bad knob is named when the configuration is made, not steps into a run."""
+        knobs = check_gan_settings(**{k: getattr(self, k) for k in (
+            "steps", "batch_size", "lr_g", "lr_d", "betas", "d_steps", "g_steps", "loss",
+            "real_target", "augment", "seed")})
+        knobs.update(width=check_count(self.width, "width"),
+                     noise_dim=check_count(self.noise_dim, "noise_dim"),
+                     spectral=check_flag(self.spectral, "spectral"),
+                     average=None if self.average is None else check_number(
+                         self.average, "average", low=0, high=1, low_open=True,
+                         high_open=True))
+        for name, value in knobs.items():
+            object.__setattr__(self, name, value)
+
     def changed(self, **knobs) -> "GanConfig":
         """A copy with some knobs changed: ``config.changed(lr_d=1e-3)``."""
-        unknown = set(knobs) - set(asdict(self))
+        unknown = sorted(set(knobs) - set(asdict(self)))
         if unknown:
-            raise ValueError(f"unknown knob(s) {sorted(unknown)}: use {sorted(asdict(self))}")
+            raise ValueError(f"{unknown[0]}: expected one of the knobs "
+                             f"{', '.join(asdict(self))}, found an unknown knob")
         return replace(self, **knobs)
 
 
@@ -73,13 +92,16 @@ class Run:
         return self.dashboard.final()
 
     def figure(self, title: str | None = None) -> plt.Figure:
-        """The run's dashboard as a figure."""
+        """The run's dashboard as a figure (titled ``title``, or as it was)."""
+        if title is not None:
+            check_text(title, "title")
         self.dashboard.title = title or self.dashboard.title
         return self.dashboard.figure()
 
 
 def build_models(config: GanConfig) -> tuple[Generator, Discriminator]:
     """A seeded generator and discriminator for ``config``."""
+    _check_config(config)
     torch.manual_seed(config.seed)
     return (Generator(config.noise_dim, config.width),
             Discriminator(config.width, spectral=config.spectral))
@@ -94,6 +116,18 @@ def run_gan(config: GanConfig, images: torch.Tensor, judge, real: torch.Tensor, 
     ``start`` continues from copies of an earlier run's two players (their optimisers
     start afresh) instead of from new ones: what happens to a trained GAN when a
     knob changes."""
+    _check_config(config)
+    images = check_digits(images, "images")
+    if config.batch_size > len(images):
+        raise ValueError(f"images: expected at least config.batch_size={config.batch_size} "
+                         f"digits, found {len(images)}")
+    judge = None if judge is None else check_model(judge, "judge")
+    real = None if real is None else check_digits(real, "real")
+    every = check_count(every, "every")
+    live, progress = check_flag(live, "live"), check_flag(progress, "progress")
+    check_text(title, "title")
+    if start is not None and not isinstance(start, Run):
+        raise TypeError(f"start: expected a Run (from run_gan) or None, found {summary(start)}")
     if start is None:
         generator, discriminator = build_models(config)
     else:
@@ -132,7 +166,8 @@ def run_gan(config: GanConfig, images: torch.Tensor, judge, real: torch.Tensor, 
 
 def describe(config: GanConfig, baseline: GanConfig | None = None) -> str:
     """The knobs where ``config`` differs from ``baseline`` (default: ``GanConfig()``)."""
-    baseline = baseline or GanConfig()
+    _check_config(config)
+    baseline = GanConfig() if baseline is None else _check_config(baseline, "baseline")
     different = {k: v for k, v in asdict(config).items() if asdict(baseline)[k] != v}
     return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
                      for k, v in different.items()) or "baseline"
@@ -140,6 +175,12 @@ def describe(config: GanConfig, baseline: GanConfig | None = None) -> str:
 
 def compare(runs: dict[str, Run], metric: str = "effective classes") -> plt.Figure:
     """One metric over training for several runs, plus their final samples."""
+    _check_runs(runs)
+    measured = tuple(next(iter(runs.values())).dashboard.metrics)
+    if not measured:
+        raise ValueError("runs: expected runs measured by a judge (run_gan with a judge), "
+                         "found runs without measurements")
+    check_choice(metric, "metric", measured)
     fig, axes = plt.subplots(1, 1 + len(runs), figsize=(4 + 2.2 * len(runs), 2.8),
                              gridspec_kw={"width_ratios": [2.2] + [1] * len(runs)})
     for i, (name, run) in enumerate(runs.items()):
@@ -163,6 +204,10 @@ def knob_panel(images: torch.Tensor, judge, real: torch.Tensor,
     """Live: set the knobs, press *train*, watch a short run's dashboard (Jupyter and
     Colab; it needs a kernel). Knobs: both learning rates, discriminator steps per
     generator step, the number of steps, and three remedies on or off."""
+    images = check_digits(images, "images")
+    judge = None if judge is None else check_model(judge, "judge")
+    real = None if real is None else check_digits(real, "real")
+    _check_config(base, "base")
     import ipywidgets as widgets
 
     def rate(description, value):
@@ -216,8 +261,35 @@ def knob_gallery(runs: dict[tuple, Run], choices: dict[str, list[str]]
     """The kernel-free twin of :func:`knob_panel`: the dashboards of runs precomputed
     for every combination of ``choices`` (``runs[(a, b, ...)]``), behind one dropdown
     per knob."""
+    _check_runs(runs)
+    if not isinstance(choices, dict) or not all(
+            isinstance(options, (list, tuple)) and options for options in choices.values()):
+        raise TypeError(f"choices: expected a dict of knob name to a list of its settings, "
+                        f"found {summary(choices)}")
     from .dashboard import figure_bytes
     from .widgets import choice_grid
 
     frames = {key: figure_bytes(run.figure()) for key, run in runs.items()}
     return choice_grid(frames, choices)
+
+
+# ------------------------------------------------------------------------------ checks
+
+def _check_config(config, name: str = "config") -> GanConfig:
+    if not isinstance(config, GanConfig):
+        raise TypeError(f"{name}: expected a GanConfig, e.g. GanConfig(steps=300), found "
+                        f"{summary(config)}")
+    return config
+
+
+def _check_runs(runs) -> None:
+    """A non-empty dict of :class:`Run` s."""
+    if not isinstance(runs, dict):
+        raise TypeError(f"runs: expected a dict of runs from run_gan, found {summary(runs)}")
+    if not runs:
+        raise ValueError("runs: expected at least one run, found an empty dict")
+    for key, run in runs.items():
+        if not isinstance(run, Run):
+            raise TypeError(f"runs[{key!r}]: expected a Run (from run_gan), found "
+                            f"{summary(run)}")
+

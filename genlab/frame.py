@@ -14,22 +14,28 @@
 * :func:`on_device` — a model moved to :func:`~genlab.runtime.pick_device` for the
   length of a computation and back to where the caller had it afterwards, so a GPU is
   used when there is one while the reader's code keeps working with CPU tensors.
+
+Every argument is checked with :mod:`genlab.checks` before any work; the few checks it
+lacks (:func:`check_lengths`, :func:`check_generator`, :func:`check_flag`,
+:func:`check_text`) are at the end of this module, in the same style.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from .checks import (check_count, check_function, check_lengths, check_model, check_number,
+                     check_seconds, summary)
 from .runtime import pick_device
 
 
@@ -73,9 +79,7 @@ class History:
         """At most ``points`` records of every series, each the mean of an even share of
         the run, with the step number where that share ends (what a manifest stores of a
         long run's curves: per-step noise averaged out, the shape kept)."""
-        if not isinstance(points, int) or points < 2:
-            raise ValueError(f"points must be an integer of at least 2 (the first and the "
-                             f"last record), got {points!r}")
+        points = check_count(points, "points", minimum=2)  # the first and the last record
         n = len(self)
         if n <= points:
             return History(**{**self.series, "steps": self.step_numbers()})
@@ -132,23 +136,14 @@ class Budget:
 
     def __post_init__(self):
         if self.steps is None and self.seconds is None:
-            raise ValueError("a budget needs steps, seconds or both: otherwise training "
-                             "never ends")
+            raise ValueError("steps: expected steps, seconds or both, found neither; a "
+                             "budget without either never ends")
         if self.steps is not None:
-            if (not isinstance(self.steps, numbers.Integral) or isinstance(self.steps, bool)
-                    or self.steps < 1):
-                raise ValueError(f"steps must be a positive integer, got {self.steps!r}")
-            object.__setattr__(self, "steps", int(self.steps))
+            object.__setattr__(self, "steps", check_count(self.steps, "steps"))
         if self.seconds is not None:
-            if (not isinstance(self.seconds, numbers.Real) or isinstance(self.seconds, bool)
-                    or not math.isfinite(self.seconds) or self.seconds <= 0):
-                raise ValueError(f"seconds must be a positive, finite number, got "
-                                 f"{self.seconds!r}")
-            object.__setattr__(self, "seconds", float(self.seconds))
-        if (not isinstance(self.cooldown, numbers.Real) or isinstance(self.cooldown, bool)
-                or not 0 <= self.cooldown < 1):
-            raise ValueError(f"cooldown must lie in [0, 1), got {self.cooldown!r}")
-        object.__setattr__(self, "cooldown", float(self.cooldown))
+            object.__setattr__(self, "seconds", check_seconds(self.seconds, "seconds"))
+        object.__setattr__(self, "cooldown", check_number(self.cooldown, "cooldown", low=0,
+                                                          high=1, high_open=True))
 
     def fraction(self, step: int, elapsed: float) -> float:
         """The share of the budget used after ``step`` steps and ``elapsed`` seconds."""
@@ -175,6 +170,9 @@ class Steps:
 
     def __init__(self, budget: Budget, optimizers: Sequence[tuple[torch.optim.Optimizer, float]],
                  *, desc: str, progress: bool = True):
+        if not isinstance(budget, Budget):
+            raise TypeError(f"budget: expected a genlab.frame.Budget, e.g. Budget(steps=300), "
+                            f"found {summary(budget)}")
         self.budget, self.optimizers = budget, list(optimizers)
         self.desc, self.progress = desc, progress
         self.start = time.perf_counter()
@@ -211,14 +209,21 @@ def check_finite(step: int, losses: dict[str, float], advice: str) -> None:
 
 
 def endless(batches) -> Iterator:
-    """Pass after pass over ``batches``, for loops that count steps, not epochs."""
+    """Pass after pass over ``batches``, for loops that count steps, not epochs (a
+    pass that yields nothing is an error, not a loop that never ends)."""
     while True:
-        yield from batches
+        empty = True
+        for batch in batches:
+            empty = False
+            yield batch
+        if empty:
+            raise ValueError("batches: expected at least one batch per pass, found none")
 
 
 @contextmanager
 def evaluating(*models: nn.Module):
     """Eval mode for the models inside the ``with`` block; each model's own mode after."""
+    _check_models(models)
     modes = [model.training for model in models]
     try:
         for model in models:
@@ -231,6 +236,7 @@ def evaluating(*models: nn.Module):
 
 def module_device(model: nn.Module) -> torch.device:
     """The device ``model``'s weights are on (the CPU for a model without any)."""
+    check_model(model, "model")
     for tensor in (*model.parameters(), *model.buffers()):
         return tensor.device
     return torch.device("cpu")
@@ -240,6 +246,7 @@ def module_device(model: nn.Module) -> torch.device:
 def on_device(*models: nn.Module, device: torch.device | str | None = None):
     """Move the models to ``device`` (default: :func:`~genlab.runtime.pick_device`) for
     the ``with`` block, yield the device, and move each back to where it was after."""
+    _check_models(models)
     device = pick_device() if device is None else torch.device(device)
     homes = [module_device(model) for model in models]
     try:
@@ -256,10 +263,10 @@ def batched(function: Callable, model: nn.Module, *tensors: torch.Tensor,
     """``function(slice, ...)`` over ``tensors`` in slices of ``batch_size``, in eval
     mode and without gradients, on the device ``model`` is on; the outputs (a tensor,
     or a tuple of tensors) concatenated on the CPU. ``model``'s mode is restored."""
-    if not tensors or any(len(t) != len(tensors[0]) for t in tensors):
-        raise ValueError("batched needs one or more tensors of the same length")
-    if len(tensors[0]) == 0:
-        raise ValueError("batched got an empty batch: there is nothing to compute")
+    check_function(function, "function")
+    check_model(model, "model")
+    tensors = check_lengths(tensors)
+    batch_size = check_count(batch_size, "batch_size")
     device = module_device(model)
     parts = []
     with torch.no_grad(), evaluating(model):
@@ -269,3 +276,11 @@ def batched(function: Callable, model: nn.Module, *tensors: torch.Tensor,
     if isinstance(parts[0], tuple):
         return tuple(torch.cat(column) for column in zip(*parts))
     return torch.cat(parts)
+
+
+# ------------------------------------------------------------------ checks of this module
+# Checks genlab.checks does not have (yet), written in its style.
+
+def _check_models(models: Sequence[Any]) -> None:
+    for i, model in enumerate(models):
+        check_model(model, f"models[{i}]" if len(models) > 1 else "model")

@@ -16,11 +16,13 @@ from __future__ import annotations
 from torch import nn
 
 from . import pretrained
+from .checks import check_flag
 
 
 def load_judge(*, retrain: bool = False, progress: bool = True) -> nn.Module:
     """The trained judge, in eval mode, its weights frozen: the shipped one, or with
     ``retrain=True`` one trained here by the same recipe (kept in the model cache)."""
+    retrain, progress = check_flag(retrain, "retrain"), check_flag(progress, "progress")
     model = pretrained.load(pretrained.JUDGE, retrain=retrain, progress=progress)
     for parameter in model.parameters():
         parameter.requires_grad_(False)

@@ -43,6 +43,8 @@ from torch import nn
 
 from . import cache
 from .adversarial import train_gan
+from .checks import (check_choice, check_count, check_flag, check_function, check_generator,
+                     check_model, check_path, summary)
 from .data import load_digits
 from .diffusion import GUIDANCE, train_diffusion
 from .diffusion import sample as diffusion_sample
@@ -163,14 +165,33 @@ class Record:
 
     def as_dict(self, points: int | None = None) -> dict[str, Any]:
         """Plain values (the history thinned to ``points`` records, if given)."""
-        history = self.history.thinned(points) if points else self.history
+        history = self.history if points is None else self.history.thinned(points)
         return {"history": history.as_dict(), "steps": self.steps, "seconds": self.seconds,
                 "device": self.device, "config": self.config}
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> Record:
+        """The record that :meth:`as_dict` gave (a manifest's ``record``)."""
+        if not isinstance(values, dict):
+            raise TypeError(f"values: expected a dict from Record.as_dict(), found "
+                            f"{summary(values)}")
+        missing = [key for key in _RECORD_KEYS if key not in values]
+        if missing:
+            raise ValueError(f"values: expected a record with {', '.join(_RECORD_KEYS)}, "
+                             f"found one without {', '.join(missing)}")
         return cls(History(**values["history"]), values["steps"], values["seconds"],
                    values["device"], values["config"])
+
+
+_RECORD_KEYS = ("history", "steps", "seconds", "device", "config")
+
+
+def _check_record(record: Any, name: str = "record") -> Record:
+    """``record`` if it is a :class:`Record` (what :meth:`Entry.train` returns)."""
+    if not isinstance(record, Record):
+        raise TypeError(f"{name}: expected the Record that entry.train(...) returns, "
+                        f"found {summary(record)}")
+    return record
 
 
 def _record(history: History, steps: int, recipe, seconds: float | None = None) -> Record:
@@ -210,6 +231,28 @@ class Entry:
     def _build(self) -> nn.Module:
         raise NotImplementedError
 
+    def check_own_model(self, model: Any, name: str = "model") -> nn.Module:
+        """``model`` if it is a model of this entry: the class :meth:`build` makes,
+        with the recipe's sizes (compared with a fresh build; the random state is
+        left as it was)."""
+        check_model(model, name)
+        with torch.random.fork_rng(devices=[]):
+            fresh = self._build()
+        if type(model) is not type(fresh):
+            raise TypeError(f"{name}: expected the {type(fresh).__name__} that "
+                            f"entry({self.name!r}).build() makes, found a "
+                            f"{type(model).__name__}")
+        wanted = {k: tuple(v.shape) for k, v in fresh.state_dict().items()}
+        found = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+        if found != wanted:
+            differ = sorted(k for k in set(wanted) | set(found)
+                            if wanted.get(k) != found.get(k))
+            raise ValueError(f"{name}: expected a {type(fresh).__name__} with the sizes "
+                             f"of {self.name}'s recipe (as entry({self.name!r}).build() "
+                             f"makes it), found one whose layers differ: "
+                             f"{', '.join(differ[:4])}{' ...' if len(differ) > 4 else ''}")
+        return model
+
     def train(self, model: nn.Module, budget: Budget | None = None, *,
               progress: bool = True, hooks=()) -> Record:
         """Train ``model`` (from :meth:`build`) by the recipe on the bundled training
@@ -217,16 +260,27 @@ class Entry:
         without a cool-down of its own cools down as the recipe does). ``hooks`` (a GAN's
         dashboard, say) are called after every step of a GAN. Returns the
         :class:`Record` of the run; the model ends in eval mode, where it was."""
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"model must be the torch module from build(), got "
-                            f"{type(model).__name__}")
+        self.check_own_model(model)
         if budget is not None and not isinstance(budget, Budget):
-            raise TypeError(f"budget must be a genlab.frame.Budget, e.g. "
-                            f"Budget(steps=300), got {type(budget).__name__}")
+            raise TypeError(f"budget: expected a genlab.frame.Budget, e.g. "
+                            f"Budget(steps=300), found {summary(budget)}")
+        progress = check_flag(progress, "progress")
+        hooks = self._check_hooks(hooks)
+        return self._train(model, budget, progress, hooks)
+
+    def _check_hooks(self, hooks: Any) -> tuple:
+        """``hooks`` as a tuple of functions; only a GAN's training calls them."""
+        if (callable(hooks) or isinstance(hooks, (str, bytes))
+                or not hasattr(hooks, "__iter__")):
+            fix = "; put it in a list: hooks=[...]" if callable(hooks) else ""
+            raise TypeError(f"hooks: expected a list of functions, found {summary(hooks)}{fix}")
+        hooks = tuple(hooks)
+        for i, hook in enumerate(hooks):
+            check_function(hook, f"hooks[{i}]")
         if hooks and not isinstance(self, GANEntry):
-            raise ValueError(f"hooks are called after each step of a GAN; {self.name} "
-                             "is not a GAN")
-        return self._train(model, budget, progress, tuple(hooks))
+            raise ValueError(f"hooks: expected none: {self.name} is not a GAN (hooks are "
+                             "called after each step of a GAN's training)")
+        return hooks
 
     def _train(self, model, budget, progress, hooks) -> Record:
         raise NotImplementedError
@@ -240,15 +294,37 @@ class Entry:
 
     def draw(self, model: nn.Module, n: int, generator: torch.Generator) -> torch.Tensor:
         """``n`` digits in [0, 1] from the trained ``model``, as the book draws them."""
-        raise NotImplementedError(f"{self.name} does not draw digits")
+        model, n = self._check_draw(model, n, generator)
+        return self._draw(model, n, generator)
+
+    def _check_draw(self, model: Any, n: Any, generator: Any) -> tuple[nn.Module, int]:
+        """The arguments of :meth:`draw`, checked: a model of this entry, a count and a
+        seeded generator (``torch.Generator().manual_seed(0)``, not a seed; ``None``:
+        torch's global one)."""
+        if not self.generates:
+            raise NotImplementedError(f"{self.name} does not draw digits")
+        model = self.check_own_model(model)
+        n = check_count(n, "n")
+        check_generator(generator, "generator")
+        return model, n
+
+    def _draw(self, model: nn.Module, n: int, generator: torch.Generator) -> torch.Tensor:
+        raise NotImplementedError
 
     def score(self, model: nn.Module, judge: nn.Module,
               n: int | None = None) -> dict[str, float]:
         """The judge's scores of ``n`` digits (default :data:`SCORE_SAMPLES`) drawn with
         seed :data:`SCORE_SEED`, against the held-out test digits."""
+        model, n = self._check_score(model, judge, n)
         rng = torch.Generator().manual_seed(SCORE_SEED)
-        digits = self.draw(model, n or SCORE_SAMPLES, rng)
+        digits = self.draw(model, n, rng)
         return score_samples(judge, digits, load_digits("test")[0])
+
+    def _check_score(self, model: Any, judge: Any, n: Any) -> tuple[nn.Module, int]:
+        model = self.check_own_model(model)
+        if judge is not None or self.generates:
+            check_model(judge, "judge")
+        return model, SCORE_SAMPLES if n is None else check_count(n, "n")
 
 
 class ClassifierEntry(Entry):
@@ -264,7 +340,9 @@ class ClassifierEntry(Entry):
         return _record(history, int(history.steps[-1]), self.recipe)
 
     def score(self, model, judge=None, n=None):
-        """Its own accuracy and cross-entropy on the held-out test digits."""
+        """Its own accuracy and cross-entropy on the held-out test digits (``judge``
+        and ``n`` are not used: the judge is scored on all of them)."""
+        self._check_score(model, judge, n)
         loss, accuracy = evaluate(model, *load_digits("test"))
         return {"test accuracy": accuracy, "test loss": loss}
 
@@ -283,7 +361,7 @@ class AutoencoderEntry(Entry):
                                   progress=progress, **recipe)
         return _record(history, int(history.steps[-1]), self.recipe)
 
-    def draw(self, model, n, generator):
+    def _draw(self, model, n, generator):
         if self.recipe.variational:  # the prior the VAE was trained towards
             z = torch.randn(n, model.latent_dim, generator=generator)
         else:  # a Gaussian fitted to the codes of the training digits
@@ -315,7 +393,7 @@ class GANEntry(Entry):
                             betas=r.betas, seed=r.seed, hooks=hooks, progress=progress)
         return _record(history, len(history.d_loss), r)
 
-    def draw(self, model, n, generator):
+    def _draw(self, model, n, generator):
         labels = torch.arange(n) % self.recipe.classes if self.recipe.classes else None
         return model.sample(n, generator, labels=labels)
 
@@ -338,6 +416,9 @@ class DiffusionEntry(Entry):
         return _record(history, len(history.loss), r)
 
     def draw(self, model, n, generator, *, steps: int = 20, guidance: float = GUIDANCE):
+        """``n`` digits from ``steps`` steps of the sampler, with classifier-free
+        ``guidance`` (each a checked argument of :func:`genlab.diffusion.sample`)."""
+        model, n = self._check_draw(model, n, generator)
         labels = torch.arange(n) % self.recipe.classes if self.recipe.classes else None
         return diffusion_sample(model, n, steps, generator, labels=labels,
                                 guidance=guidance if self.recipe.classes else None)
@@ -374,10 +455,16 @@ GANS = tuple(name for name, e in ENTRIES.items() if isinstance(e, GANEntry))
 
 
 def entry(name: str) -> Entry:
-    """The registry entry called ``name``."""
-    if name not in ENTRIES:
-        raise ValueError(f"unknown model {name!r}: use one of {list(ENTRIES)}")
-    return ENTRIES[name]
+    """The registry entry called ``name`` (one of :data:`ENTRIES`)."""
+    return ENTRIES[_check_name(name)]
+
+
+def _check_name(name: Any, label: str = "name") -> str:
+    """``name`` if it names an entry of the registry; the error lists the names."""
+    if not isinstance(name, str):
+        raise TypeError(f"{label}: expected the name of a shared model (a str such as "
+                        f"pretrained.GAN_NAME), found {summary(name)}")
+    return check_choice(name, label, tuple(ENTRIES))
 
 
 def build(name: str) -> nn.Module:
@@ -389,7 +476,8 @@ def build_discriminator(name: str) -> Discriminator:
     """The untrained discriminator that trains beside the generator of GAN ``name``."""
     found = entry(name)
     if not isinstance(found, GANEntry):
-        raise ValueError(f"{name!r} is not a GAN: use one of {list(GANS)}")
+        raise ValueError(f"name: expected a GAN, one of {', '.join(map(repr, GANS))}, "
+                         f"found {name!r}, which is not a GAN")
     return found.build_discriminator()
 
 
@@ -407,6 +495,7 @@ def manifest(name: str) -> dict[str, Any]:
     """What genlab records of its shipped model ``name``: the recipe, seed, steps,
     training seconds and the machine they were measured on, torch's version, the
     file's sha256 and the judge's scores at shipping time."""
+    name = entry(name).name
     path = manifest_path(name)
     if not path.is_file():
         raise ShippedModelError(f"genlab ships no model {name!r} ({path} is missing). "
@@ -415,6 +504,15 @@ def manifest(name: str) -> dict[str, Any]:
     values = json.loads(path.read_text())
     if values.get("format") != MANIFEST_FORMAT or values.get("name") != name:
         raise ShippedModelError(f"{path} is not a genlab manifest of {name!r}")
+    missing = [key for key in ("sha256", "hardware", "record") if key not in values]
+    if isinstance(values.get("record"), dict):
+        missing += [f"record.{key}" for key in _RECORD_KEYS if key not in values["record"]]
+    elif "record" in values:
+        missing.append("a record")
+    if missing:
+        raise ShippedModelError(f"{path} lacks {', '.join(missing)}: it was altered or made "
+                                "by an older genlab. Reinstall genlab, or retrain it with "
+                                "`make models`.")
     return values
 
 
@@ -440,6 +538,7 @@ def load_shipped(name: str) -> tuple[nn.Module, dict[str, Any]]:
     """``(model, manifest)``: the shipped model ``name`` in eval mode, checked first."""
     from safetensors.torch import load as load_tensors
 
+    name = entry(name).name
     values = check_recipe(name)
     path = weights_path(name)
     try:
@@ -465,11 +564,13 @@ def load_with_meta(name: str, *, retrain: bool = False,
     :class:`Record` of its training, as a dict — the shipped model, or with
     ``retrain=True`` one trained here now by the recipe and kept in the model cache."""
     found = entry(name)
+    retrain = check_flag(retrain, "retrain")
+    progress = check_flag(progress, "progress")
     if not retrain:
-        model, values = load_shipped(name)
+        model, values = load_shipped(found.name)
         return model, values["record"]
     model, meta = cache.cached_model(
-        name, found.build, lambda m: found.train(m, progress=progress).as_dict(),
+        found.name, found.build, lambda m: found.train(m, progress=progress).as_dict(),
         retrain=True)
     return model, meta
 
@@ -497,9 +598,17 @@ def beside_shipped(name: str, record: Record) -> plt.Figure:
     the shipped model's full run by the same recipe, against the step: where the run
     here stopped, and what the full run went on to. Per-step curves are smoothed over
     the same number of steps in both runs (a twentieth of the full run)."""
-    values = manifest(name)
+    found = entry(name)
+    record = _check_record(record)
+    curves = found.curves
+    missing = [series for series in curves if not record.history.series.get(series)]
+    if missing:
+        raise ValueError(f"record: expected the record of a run of {found.name} (with the "
+                         f"curves {', '.join(curves)}), found one without "
+                         f"{', '.join(missing)}; pass what entry({found.name!r}).train(...) "
+                         f"returned")
+    values = manifest(found.name)
     shipped = History(**values["record"]["history"])
-    curves = entry(name).curves
     columns = min(len(curves), 2)
     rows = -(-len(curves) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(4.4 * columns, 2.7 * rows + 0.5),
@@ -561,7 +670,12 @@ def ship(name: str, model: nn.Module, record: Record, judge: nn.Module,
     """Write ``model``'s weights and manifest (scored by ``judge``) into ``folder``."""
     from safetensors.torch import save as save_tensors
 
-    folder.mkdir(parents=True, exist_ok=True)
+    found = entry(name)
+    name = found.name
+    found.check_own_model(model)
+    record = _check_record(record)
+    check_model(judge, "judge")
+    folder = _check_folder(folder)
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     data = save_tensors(state)
     model = model.to(module_device(judge)).eval()
@@ -585,12 +699,32 @@ def ship(name: str, model: nn.Module, record: Record, judge: nn.Module,
     return values
 
 
+def _check_folder(folder: Any, name: str = "folder") -> Path:
+    """``folder`` as a path to a folder, created if missing."""
+    folder = check_path(folder, name)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{name}: expected a folder, found a file at {folder}")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def train_all(names: list[str] | None = None, folder: Path = WEIGHTS,
               progress: bool = True) -> None:
     """Retrain ``names`` (default: every entry) by their recipes and ship them. The
-    judge, when it is among them, comes first, and scores the others."""
-    names = list(ENTRIES) if not names else [entry(n).name for n in names]
-    judge = None
+    judge, when it is among them, comes first, and scores the others; when it is not,
+    the shipped judge scores them (loaded, and so checked, before any training)."""
+    if names is None:
+        names = list(ENTRIES)
+    elif isinstance(names, str) or not isinstance(names, (list, tuple)):
+        raise TypeError(f"names: expected a list of model names, found {summary(names)}"
+                        + ("; use [name]" if isinstance(names, str) else ""))
+    if not names:
+        raise ValueError("names: expected at least one model name, found an empty list; "
+                         "pass None to retrain them all")
+    names = list(dict.fromkeys(_check_name(n, f"names[{i}]") for i, n in enumerate(names)))
+    progress = check_flag(progress, "progress")
+    folder = _check_folder(folder)
+    judge = None if JUDGE in names else load_shipped(JUDGE)[0]
     for name in sorted(names, key=lambda n: n != JUDGE):
         found = entry(name)
         print(f"training {name} ({found.title}) by its recipe", flush=True)
@@ -598,8 +732,7 @@ def train_all(names: list[str] | None = None, folder: Path = WEIGHTS,
         record = found.train(model, progress=progress)
         if name == JUDGE:
             judge = model.eval()
-        values = ship(name, model, record,
-                      judge if judge is not None else load_shipped(JUDGE)[0], folder)
+        values = ship(name, model, record, judge, folder)
         print(f"  {record.steps} steps in {record.seconds:.0f} s on {record.device}; "
               + ", ".join(f"{k} {v:.3f}" for k, v in values["scores"].items()), flush=True)
 
@@ -616,6 +749,8 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("list", help="the entries and what their manifests record")
     args = parser.parse_args(argv)
     if args.command == "train-all":
+        if args.into.exists() and not args.into.is_dir():
+            parser.error(f"--into: expected a folder, found a file at {args.into}")
         start = time.perf_counter()
         train_all(args.only, args.into)
         print(f"done in {time.perf_counter() - start:.0f} s", flush=True)

@@ -7,7 +7,6 @@ MPS, then the CPU — the book is written to run well on the last of these.
 
 from __future__ import annotations
 
-import numbers
 import os
 import platform
 import random
@@ -16,34 +15,40 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .checks import check_choice, check_count
+
 _DEVICES = ("cuda", "mps", "cpu")
 
 
 def seed_everything(seed: int = 0) -> torch.Generator:
-    """Seed Python, NumPy and torch; return a torch generator seeded the same way."""
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    seed = int(seed)
+    """Seed Python, NumPy and torch; return a torch generator seeded the same way.
+
+    ``seed`` is a whole number from 0 up (a NumPy integer too)."""
+    seed = check_count(seed, "seed", minimum=0)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
     return torch.Generator().manual_seed(seed)
 
 
-def pick_device(prefer: str | None = None) -> torch.device:
-    """The best device here: CUDA, then MPS, then CPU (or ``prefer`` if given).
+def pick_device(prefer: str | torch.device | None = None) -> torch.device:
+    """The best device here: CUDA, then MPS, then CPU (or ``prefer`` if given: one of
+    ``"cuda"``, ``"mps"``, ``"cpu"``).
 
     ``GENLAB_DEVICE=cpu`` forces a device from outside, e.g. to get the book's exact
     CPU numbers on a machine with a GPU.
     """
-    prefer = prefer or os.environ.get("GENLAB_DEVICE")
+    if isinstance(prefer, torch.device):
+        prefer = prefer.type
     if prefer is not None:
-        if prefer not in _DEVICES:
-            raise ValueError(f"unknown device {prefer!r}: use one of {_DEVICES}")
+        prefer = check_choice(prefer, "prefer", _DEVICES)
+    elif os.environ.get("GENLAB_DEVICE"):
+        prefer = check_choice(os.environ["GENLAB_DEVICE"], "GENLAB_DEVICE", _DEVICES)
+    if prefer is not None:
         available = {"cuda": torch.cuda.is_available(),
                      "mps": torch.backends.mps.is_available(), "cpu": True}[prefer]
         if not available:
-            raise RuntimeError(f"device {prefer!r} is not available here; use 'cpu'")
+            raise RuntimeError(f"prefer: device {prefer!r} is not available here; use 'cpu'")
         return torch.device(prefer)
     if torch.cuda.is_available():
         return torch.device("cuda")
@@ -62,3 +67,9 @@ def cpu_name() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+# ------------------------------------------------- checks that genlab.checks lacks
+# Used by genlab.cache, genlab.pretrained and genlab.classroom; in the style of
+# genlab.checks, where they belong.
+

@@ -17,9 +17,10 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
+from .checks import (check_count, check_digits, check_flag, check_function, check_generator,
+                     check_labels, check_model, check_number, check_seconds, summary)
 from .data import Batches
 from .frame import Budget, History, batched, check_finite, on_device
-from .models.cnn import check_digit_batch
 
 __all__ = ["History", "jitter_digits", "predict", "evaluate", "confusion_matrix",
            "fit_classifier", "reconstruction_error", "fit_autoencoder"]
@@ -27,7 +28,18 @@ __all__ = ["History", "jitter_digits", "predict", "evaluate", "confusion_matrix"
 
 def jitter_digits(x: torch.Tensor, generator: torch.Generator, *, shift: float = 2.0,
                   degrees: float = 10.0, scale: float = 0.1) -> torch.Tensor:
-    """Randomly move, rotate and rescale each image a little (one affine warp each)."""
+    """Randomly move, rotate and rescale each image a little (one affine warp each):
+    by up to ``shift`` pixels, ``degrees`` degrees and a ``scale`` share of the size."""
+    x = check_digits(x, "x", value_range=None)
+    check_generator(generator, optional=False)
+    shift = check_number(shift, "shift", low=0)
+    degrees = check_number(degrees, "degrees", low=0)
+    scale = check_number(scale, "scale", low=0, high=1, high_open=True)
+    return _jitter(x, generator, shift, degrees, scale)
+
+
+def _jitter(x, generator, shift=2.0, degrees=10.0, scale=0.1):
+    """:func:`jitter_digits` without the checks, for a training loop's every batch."""
     n = len(x)
     angle = (torch.rand(n, generator=generator) * 2 - 1) * math.radians(degrees)
     zoom = 1 + (torch.rand(n, generator=generator) * 2 - 1) * scale
@@ -41,8 +53,11 @@ def jitter_digits(x: torch.Tensor, generator: torch.Generator, *, shift: float =
 
 def predict(model: nn.Module, images: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
     """Class probabilities ``(N, 10)`` for ``images`` (computed in eval mode; the
-    model's own mode is kept)."""
-    check_digit_batch(images)
+    model's own mode is kept). The images may be any finite values (a model trained on
+    normalised pixels, say); the model checks the range it expects."""
+    check_model(model, "model")
+    images = check_digits(images, "images", value_range=None)
+    batch_size = check_count(batch_size, "batch_size")
     return batched(lambda x: F.softmax(model(x), dim=1), model, images,
                    batch_size=batch_size)
 
@@ -50,6 +65,9 @@ def predict(model: nn.Module, images: torch.Tensor, batch_size: int = 500) -> to
 def evaluate(model: nn.Module, images: torch.Tensor,
              labels: torch.Tensor) -> tuple[float, float]:
     """(mean cross-entropy, accuracy) of ``model`` on a labelled set."""
+    check_model(model, "model")
+    images = check_digits(images, "images", value_range=None)
+    labels = check_labels(labels, "labels", n=len(images))
     probs = predict(model, images)
     loss = F.nll_loss(probs.clamp_min(1e-12).log(), labels).item()
     return loss, (probs.argmax(1) == labels).float().mean().item()
@@ -58,9 +76,9 @@ def evaluate(model: nn.Module, images: torch.Tensor,
 def confusion_matrix(predicted: torch.Tensor, labels: torch.Tensor,
                      classes: int = 10) -> torch.Tensor:
     """``C[true, predicted]`` counts."""
-    if predicted.shape != labels.shape:
-        raise ValueError(f"{tuple(predicted.shape)} predictions for "
-                         f"{tuple(labels.shape)} labels")
+    classes = check_count(classes, "classes")
+    predicted = check_labels(predicted, "predicted", classes=classes)
+    labels = check_labels(labels, "labels", n=len(predicted), classes=classes)
     return torch.bincount(labels * classes + predicted,
                           minlength=classes * classes).view(classes, classes)
 
@@ -77,6 +95,16 @@ def train_epochs(model: nn.Module, batches: Batches, step_loss, *, budget: Budge
     dict for the progress bar. Returns the number of steps taken. The model trains on
     the batches' device and is left in eval mode.
     """
+    check_model(model, "model")
+    if not isinstance(batches, Batches):
+        raise TypeError(f"batches: expected a genlab.data.Batches, found {summary(batches)}")
+    check_function(step_loss, "step_loss")
+    if not isinstance(budget, Budget):
+        raise TypeError(f"budget: expected a genlab.frame.Budget, found {summary(budget)}")
+    check_function(after_epoch, "after_epoch")
+    lr = check_number(lr, "lr", low=0, low_open=True)
+    weight_decay = check_number(weight_decay, "weight_decay", low=0)
+    progress = check_flag(progress, "progress")
     total = budget.steps or len(batches)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total,
@@ -114,10 +142,37 @@ def train_epochs(model: nn.Module, batches: Batches, step_loss, *, budget: Budge
 
 def _epoch_budget(epochs: int, batches: Batches, steps: int | None,
                   max_seconds: float | None) -> Budget:
-    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    """``epochs`` passes over ``batches``, or ``steps`` batches, stopped after
+    ``max_seconds`` (all checked already by :func:`_check_settings`)."""
     return Budget(steps=epochs * len(batches) if steps is None else steps,
                   seconds=max_seconds)
+
+
+def _check_settings(*, epochs, batch_size, lr, weight_decay, augment, seed, steps,
+                    max_seconds, progress) -> dict:
+    """The settings :func:`fit_classifier` and :func:`fit_autoencoder` share, checked
+    and converted (NumPy numbers to Python ones) before any work (:class:`Batches`
+    checks ``batch_size`` against the number of digits)."""
+    return dict(
+        epochs=check_count(epochs, "epochs"),
+        batch_size=check_count(batch_size, "batch_size"),
+        lr=check_number(lr, "lr", low=0, low_open=True),
+        weight_decay=check_number(weight_decay, "weight_decay", low=0),
+        augment=check_flag(augment, "augment"),
+        seed=check_count(seed, "seed", minimum=0),
+        steps=None if steps is None else check_count(steps, "steps"),
+        max_seconds=None if max_seconds is None else check_seconds(max_seconds,
+                                                                   "max_seconds"),
+        progress=check_flag(progress, "progress"))
+
+
+def _check_pair(pair, name: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(images, labels)``: digits in [0, 1] and one label 0..9 for each."""
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise TypeError(f"{name}: expected a pair (images, labels), e.g. "
+                        f"load_digits('{name}'), found {summary(pair)}")
+    images = check_digits(pair[0], f"{name}[0]")
+    return images, check_labels(pair[1], f"{name}[1]", n=len(images))
 
 
 def fit_classifier(model: nn.Module, train: tuple[torch.Tensor, torch.Tensor],
@@ -134,14 +189,18 @@ def fit_classifier(model: nn.Module, train: tuple[torch.Tensor, torch.Tensor],
     time is spent (for time-budget benchmarks; a stopped run is not reproducible to the
     batch). Trains on :func:`~genlab.runtime.pick_device`; the model ends where it was.
     """
-    images, labels = train
-    check_digit_batch(images)
-    if len(images) != len(labels):
-        raise ValueError(f"{len(images)} images but {len(labels)} labels")
-    if test is not None:
-        check_digit_batch(test[0])
-    batches = Batches(images, labels, batch_size=batch_size, seed=seed)
-    budget = _epoch_budget(epochs, batches, steps, max_seconds)
+    check_model(model, "model")
+    images, labels = _check_pair(train, "train")
+    test = None if test is None else _check_pair(test, "test")
+    label_smoothing = check_number(label_smoothing, "label_smoothing", low=0, high=1,
+                                   high_open=True)
+    settings = _check_settings(epochs=epochs, batch_size=batch_size, lr=lr,
+                               weight_decay=weight_decay, augment=augment, seed=seed,
+                               steps=steps, max_seconds=max_seconds, progress=progress)
+    seed, augment, lr = settings["seed"], settings["augment"], settings["lr"]
+    batches = Batches(images, labels, batch_size=settings["batch_size"], seed=seed)
+    budget = _epoch_budget(settings["epochs"], batches, settings["steps"],
+                           settings["max_seconds"])
     torch.manual_seed(seed)
     jitter_rng = torch.Generator().manual_seed(seed + 1)
     history = History()
@@ -149,7 +208,7 @@ def fit_classifier(model: nn.Module, train: tuple[torch.Tensor, torch.Tensor],
     def step_loss(batch):
         x, y = batch
         if augment:
-            x = jitter_digits(x, jitter_rng)
+            x = _jitter(x, jitter_rng)
         logits = model(x)
         loss = F.cross_entropy(logits, y, label_smoothing=label_smoothing)
         return loss, {"loss": loss.item(),
@@ -167,14 +226,18 @@ def fit_classifier(model: nn.Module, train: tuple[torch.Tensor, torch.Tensor],
     with on_device(model) as device:
         batches.tensors = tuple(t.to(device) for t in batches.tensors)
         train_epochs(model, batches, step_loss, budget=budget, lr=lr,
-                     weight_decay=weight_decay, progress=progress, after_epoch=after_epoch)
+                     weight_decay=settings["weight_decay"], progress=settings["progress"],
+                     after_epoch=after_epoch)
     return history
 
 
 def reconstruction_error(model: nn.Module, images: torch.Tensor,
                          batch_size: int = 500) -> float:
-    """Mean squared error per pixel between ``images`` and their reconstructions."""
-    check_digit_batch(images)
+    """Mean squared error per pixel between ``images`` (digits in [0, 1]) and their
+    reconstructions."""
+    check_model(model, "model")
+    images = check_digits(images, "images")
+    batch_size = check_count(batch_size, "batch_size")
     squared = batched(lambda x: (model(x) - x).pow(2).flatten(1).sum(1, keepdim=True),
                       model, images, batch_size=batch_size)
     return squared.sum().item() / images.numel()
@@ -191,20 +254,28 @@ def fit_autoencoder(model: nn.Module, images: torch.Tensor,
     the held-out reconstruction MSE on ``test_images``. Deterministic for a ``seed``.
     ``steps`` and ``max_seconds`` as for :func:`fit_classifier`.
     """
-    if isinstance(images, tuple):
-        raise TypeError("fit_autoencoder takes the images only (no labels): pass "
-                        "load_digits('train')[0]")
-    check_digit_batch(images)
+    check_model(model, "model", needs=("training_loss",))
+    for name, value in (("images", images), ("test_images", test_images)):
+        if isinstance(value, (tuple, list)):
+            raise TypeError(f"{name}: expected the images only (an autoencoder needs no "
+                            f"labels), found a {type(value).__name__}; pass "
+                            "load_digits('train')[0]")
+    images = check_digits(images, "images")
     if test_images is not None:
-        check_digit_batch(test_images)
-    batches = Batches(images, batch_size=batch_size, seed=seed)
-    budget = _epoch_budget(epochs, batches, steps, max_seconds)
+        test_images = check_digits(test_images, "test_images")
+    settings = _check_settings(epochs=epochs, batch_size=batch_size, lr=lr,
+                               weight_decay=weight_decay, augment=augment, seed=seed,
+                               steps=steps, max_seconds=max_seconds, progress=progress)
+    seed, augment, lr = settings["seed"], settings["augment"], settings["lr"]
+    batches = Batches(images, batch_size=settings["batch_size"], seed=seed)
+    budget = _epoch_budget(settings["epochs"], batches, settings["steps"],
+                           settings["max_seconds"])
     torch.manual_seed(seed)
     jitter_rng = torch.Generator().manual_seed(seed + 1)
     history = History()
 
     def step_loss(batch):
-        x = jitter_digits(batch[0], jitter_rng).clamp(0, 1) if augment else batch[0]
+        x = _jitter(batch[0], jitter_rng).clamp(0, 1) if augment else batch[0]
         loss, logs = model.training_loss(x)
         return loss, {"loss": loss.item(), **logs}
 
@@ -220,5 +291,6 @@ def fit_autoencoder(model: nn.Module, images: torch.Tensor,
     with on_device(model) as device:
         batches.tensors = tuple(t.to(device) for t in batches.tensors)
         train_epochs(model, batches, step_loss, budget=budget, lr=lr,
-                     weight_decay=weight_decay, progress=progress, after_epoch=after_epoch)
+                     weight_decay=settings["weight_decay"], progress=settings["progress"],
+                     after_epoch=after_epoch)
     return history

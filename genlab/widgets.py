@@ -10,16 +10,32 @@ the kernel-free twin of their live widgets.
 The live widgets (:func:`convolution_explorer`, ...) recompute in Python as their
 controls move, so they work in Jupyter and Colab only; each comes with a twin
 (:func:`convolution_gallery`, ...) built from :func:`linked_stack`.
+
+Every function checks its arguments before it builds anything (see
+:mod:`genlab.checks`); a live widget draws in eval mode and gives the model its own
+mode back after each redraw.
 """
 
 from __future__ import annotations
 
 import io
+import numbers
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib import animation
+
+from .checks import (UNIT, check_choice, check_codes, check_count, check_finite, check_float,
+                     check_model, check_number, check_range, check_tensor, check_text,
+                     summary)
+from .convolution import PRESETS, _check_picture, draw_convolution, output_size
+from .frame import evaluating, module_device
+from .latent import _check_decoder, _check_vector
 
 
 TWIN_CLASS = "genlab-twin"
@@ -34,6 +50,51 @@ _PLAYER_ICONS = {"fa-minus": "−", "fa-fast-backward": "⇤", "fa-step-backward
                  "fa-play fa-flip-horizontal": "◀", "fa-pause": "‖", "fa-play": "▶",
                  "fa-step-forward": "▷", "fa-fast-forward": "⇥", "fa-plus": "+"}
 
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _check_list(value: Any, name: str, what: str) -> list:
+    """``value`` as a non-empty list (a list, a tuple or another sequence, not a string)."""
+    if not isinstance(value, Sequence) or isinstance(value, (str, bytes, bytearray)):
+        raise TypeError(f"{name}: expected a list of {what}, found {summary(value)}")
+    if not value:
+        raise ValueError(f"{name}: expected a non-empty list of {what}, found an empty one")
+    return list(value)
+
+
+def _check_png(value: Any, name: str) -> bytes:
+    """PNG bytes, as :func:`figure_png` and :func:`digit_png` make them."""
+    if not isinstance(value, (bytes, bytearray)):
+        raise TypeError(f"{name}: expected PNG bytes (see figure_png and digit_png), "
+                        f"found {summary(value)}")
+    if not bytes(value[:8]) == _PNG:
+        raise ValueError(f"{name}: expected PNG bytes (see figure_png and digit_png), "
+                         f"found {len(value)} bytes that are not a PNG")
+    return bytes(value)
+
+
+def _check_names(mapping: Any, name: str, what: str) -> Mapping:
+    """``mapping`` if it is a non-empty dict whose keys are names (strings)."""
+    if not isinstance(mapping, Mapping):
+        raise TypeError(f"{name}: expected a dict from names to {what}, found "
+                        f"{summary(mapping)}")
+    if not mapping:
+        raise ValueError(f"{name}: expected a dict from names to {what}, found an empty one")
+    for key in mapping:
+        if not isinstance(key, str):
+            raise TypeError(f"{name}: expected a dict from names (strings) to {what}, "
+                            f"found the key {summary(key)}")
+    return mapping
+
+
+def _check_labels(labels: Any, name: str, n: int) -> list[str]:
+    """``n`` captions, each a string (or a number, written as one)."""
+    labels = _check_list(labels, name, "labels")
+    if len(labels) != n:
+        raise ValueError(f"{name}: expected {n} labels (one per page), found {len(labels)}")
+    return [str(label) if isinstance(label, numbers.Real) and not isinstance(label, bool)
+            else check_text(label, f"{name}[{i}]") for i, label in enumerate(labels)]
+
 
 def animation_html(movie, default_mode: str = "once") -> "IPython.display.HTML":
     """A matplotlib animation as a player that needs no kernel and no network.
@@ -44,6 +105,10 @@ def animation_html(movie, default_mode: str = "once") -> "IPython.display.HTML":
     """
     from IPython.display import HTML
 
+    if not isinstance(movie, animation.Animation):
+        raise TypeError(f"movie: expected a matplotlib animation (FuncAnimation), found "
+                        f"{summary(movie)}")
+    default_mode = check_choice(default_mode, "default_mode", ("once", "loop", "reflect"))
     html = movie.to_jshtml(default_mode=default_mode)
     html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "",
                   html)
@@ -57,6 +122,10 @@ def animation_html(movie, default_mode: str = "once") -> "IPython.display.HTML":
 
 def figure_png(fig: plt.Figure, dpi: int = 100) -> bytes:
     """Render a matplotlib figure to PNG bytes and close it (so it is not shown twice)."""
+    if not isinstance(fig, plt.Figure):
+        raise TypeError(f"fig: expected a matplotlib Figure, found {summary(fig)}"
+                        + ("; use ax.figure" if isinstance(fig, plt.Axes) else ""))
+    dpi = check_number(dpi, "dpi", low=0, low_open=True)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
@@ -70,11 +139,15 @@ def linked_stack(pages: Sequence[widgets.Widget], labels: Sequence[str], *,
     Returns the whole widget; its ``.control`` and ``.stack`` attributes are the two
     linked parts, ``.link`` the link between them.
     """
-    if control not in ("slider", "dropdown"):
-        raise ValueError(f"control must be 'slider' or 'dropdown', got {control!r}")
-    if len(labels) != len(pages):
-        raise ValueError(f"{len(labels)} labels for {len(pages)} pages")
-    stack = widgets.Stack(list(pages), selected_index=0)
+    pages = _check_list(pages, "pages", "widgets")
+    for i, page in enumerate(pages):
+        if not isinstance(page, widgets.Widget):
+            raise TypeError(f"pages[{i}]: expected an ipywidgets widget, found "
+                            f"{summary(page)}")
+    labels = _check_labels(labels, "labels", len(pages))
+    description = check_text(description, "description")
+    control = check_choice(control, "control", ("slider", "dropdown"))
+    stack = widgets.Stack(pages, selected_index=0)
     if control == "slider":
         chooser = widgets.IntSlider(value=0, min=0, max=len(pages) - 1,
                                     description=description, continuous_update=True)
@@ -96,29 +169,37 @@ def image_player(frames: Sequence[bytes], labels: Sequence[str] | None = None, *
     ``control`` is ``"slider"`` (an integer slider, with ``labels`` shown as captions)
     or ``"dropdown"`` (choose by label). See :func:`linked_stack` for the parts.
     """
-    frames = list(frames)
-    if not frames:
-        raise ValueError("image_player needs at least one frame")
-    if not all(isinstance(f, (bytes, bytearray)) for f in frames):
-        raise TypeError("frames must be PNG bytes (see figure_png)")
-    labels = [str(x) for x in labels] if labels is not None else [str(i) for i in
-                                                                  range(len(frames))]
+    frames = [_check_png(frame, f"frames[{i}]")
+              for i, frame in enumerate(_check_list(frames, "frames", "PNG frames"))]
+    labels = ([str(i) for i in range(len(frames))] if labels is None
+              else _check_labels(labels, "labels", len(frames)))
+    description = check_text(description, "description")
+    control = check_choice(control, "control", ("slider", "dropdown"))
+    width = check_text(width, "width", optional=True)
     layout = widgets.Layout(width=width) if width else widgets.Layout()
     pages = [widgets.VBox([widgets.HTML(f"<b>{label}</b>"),
-                           widgets.Image(value=bytes(frame), format="png", layout=layout)])
+                           widgets.Image(value=frame, format="png", layout=layout)])
              for frame, label in zip(frames, labels)]
     return linked_stack(pages, labels, description=description, control=control)
 
 
-def convolution_explorer(images: dict[str, "torch.Tensor"]) -> widgets.VBox:
+def _check_pictures(images: Any) -> dict[str, torch.Tensor]:
+    """A non-empty dict of named grey images ``(H, W)`` in [0, 1], each at least 3x3
+    (the presets' size)."""
+    checked = {}
+    for name, image in _check_names(images, "images", "images").items():
+        image = _check_picture(image, f"images[{name!r}]")
+        if min(image.shape) < 3:
+            raise ValueError(f"images[{name!r}]: expected an image at least 3x3 (the "
+                             f"filters' size), found {tuple(image.shape)}")
+        checked[name] = image
+    return checked
+
+
+def convolution_explorer(images: dict[str, torch.Tensor]) -> widgets.VBox:
     """Live: choose an image and a filter (a preset, or edit the 3x3 grid), a stride and
     a padding; the feature map and its size are redrawn at once. Needs a kernel."""
-    import torch
-
-    from .convolution import PRESETS, draw_convolution
-
-    if not images:
-        raise ValueError("convolution_explorer needs at least one image")
+    images = _check_pictures(images)
     image_choice = widgets.Dropdown(options=list(images), description="image")
     preset = widgets.Dropdown(options=[*PRESETS, "custom"], value="vertical edges",
                               description="filter")
@@ -163,12 +244,15 @@ def convolution_explorer(images: dict[str, "torch.Tensor"]) -> widgets.VBox:
     return box
 
 
-def convolution_gallery(images: dict[str, "torch.Tensor"], *, stride: int = 1,
+def convolution_gallery(images: dict[str, torch.Tensor], *, stride: int = 1,
                         padding: int = 1) -> widgets.VBox:
     """Kernel-free twin of :func:`convolution_explorer`: every preset on every image,
     drawn in advance; an image dropdown and a filter dropdown flip between them."""
-    from .convolution import PRESETS, draw_convolution
-
+    images = _check_pictures(images)
+    stride = check_count(stride, "stride")
+    padding = check_count(padding, "padding", minimum=0)
+    for image in images.values():
+        output_size(min(image.shape), 3, stride, padding)  # every preset fits every image
     pages = []
     for name, image in images.items():
         frames = [figure_png(draw_convolution(image, kernel, stride, padding), dpi=80)
@@ -178,18 +262,45 @@ def convolution_gallery(images: dict[str, "torch.Tensor"], *, stride: int = 1,
     return linked_stack(pages, list(images), description="image", control="dropdown")
 
 
-def digit_png(image: "torch.Tensor", scale: int = 5) -> bytes:
+def _check_digit_picture(image: Any, name: str = "image") -> torch.Tensor:
+    """One grey image ``(1, H, W)`` or ``(H, W)`` in [0, 1], as ``(H, W)`` on the CPU."""
+    x = check_tensor(image, name).detach().cpu()
+    if not (x.ndim == 2 or x.ndim == 3 and len(x) == 1) or x.numel() == 0:
+        raise ValueError(f"{name}: expected one grey image shaped (1, H, W) or (H, W), "
+                         f"found {tuple(x.shape)}"
+                         + ("; take one image of the batch with images[0]" if x.ndim == 4
+                            else ""))
+    x = check_finite(check_float(x.reshape(x.shape[-2:]), name, what="pixels in [0, 1]"),
+                     name)
+    return check_range(x, name, UNIT)
+
+
+def digit_png(image: torch.Tensor, scale: int = 5) -> bytes:
     """One grey digit ``(1, H, W)`` or ``(H, W)`` in [0, 1] as a PNG, enlarged by
     ``scale`` with sharp pixels (a few hundred bytes: cheap to precompute by the dozen)."""
-    import torch
     from PIL import Image  # pillow comes with matplotlib
 
-    pixels = torch.as_tensor(image).detach().float().reshape(image.shape[-2:])
+    pixels = _check_digit_picture(image)
+    scale = check_count(scale, "scale")
     pixels = pixels.clamp(0, 1).mul(255).round().to(torch.uint8)
     big = pixels.repeat_interleave(scale, 0).repeat_interleave(scale, 1)
     buffer = io.BytesIO()
     Image.fromarray(big.numpy()).save(buffer, format="PNG")  # uint8 2-D: grey
     return buffer.getvalue()
+
+
+def _check_values(values: Any, name: str) -> list[float | str]:
+    """Slider positions or spreads: a non-empty list (or a 1-D tensor or array) of
+    finite numbers, as floats, or of strings."""
+    if isinstance(values, (torch.Tensor, np.ndarray)):
+        tensor = check_tensor(values, name)
+        if tensor.ndim != 1:
+            raise ValueError(f"{name}: expected a list or a 1-D tensor, found a tensor "
+                             f"shaped {tuple(tensor.shape)}")
+        values = tensor.tolist()
+    values = _check_list(values, name, "numbers or strings")
+    return [value if isinstance(value, str) else check_number(value, f"{name}[{i}]")
+            for i, value in enumerate(values)]
 
 
 def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float | str],
@@ -203,8 +314,19 @@ def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float | st
     ``jslink``ed to the inner ``Stack`` of every page, so both stay in step in the
     browser without Python.
     """
-    if len(frames) != len(x_values) or any(len(col) != len(y_values) for col in frames):
-        raise ValueError(f"frames must be a {len(x_values)} x {len(y_values)} grid")
+    x_values = _check_values(x_values, "x_values")
+    y_values = _check_values(y_values, "y_values")
+    frames = _check_list(frames, "frames", "columns of PNG frames")
+    if len(frames) != len(x_values) or any(
+            not isinstance(column, Sequence) or len(column) != len(y_values)
+            for column in frames):
+        raise ValueError(f"frames: expected a {len(x_values)} x {len(y_values)} grid (one "
+                         f"column of {len(y_values)} per x value), found "
+                         f"{len(frames)} columns")
+    frames = [[_check_png(f, f"frames[{i}][{j}]") for j, f in enumerate(column)]
+              for i, column in enumerate(frames)]
+    x_label, y_label = check_text(x_label, "x_label"), check_text(y_label, "y_label")
+
     def caption(value) -> str:
         return value if isinstance(value, str) else f"{value:+.2f}"
 
@@ -214,7 +336,7 @@ def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float | st
     y_slider = widgets.SelectionSlider(options=[(caption(y), j) for j, y in
                                                 enumerate(y_values)],
                                        value=len(y_values) // 2, description=y_label)
-    inner = [widgets.Stack([widgets.Image(value=bytes(f), format="png") for f in column],
+    inner = [widgets.Stack([widgets.Image(value=f, format="png") for f in column],
                            selected_index=len(y_values) // 2) for column in frames]
     outer = widgets.Stack(inner, selected_index=len(x_values) // 2)
     links = [widgets.jslink((x_slider, "index"), (outer, "selected_index"))]
@@ -225,7 +347,15 @@ def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float | st
     return box
 
 
-def latent_explorer(model, origin: "torch.Tensor", directions: "torch.Tensor",
+def _decoded(model, z: torch.Tensor, *labels: torch.Tensor) -> torch.Tensor:
+    """``model.decode(z, *labels)`` on the model's device, in eval mode and without
+    gradients; the model's mode is kept. Returned on the CPU."""
+    device = module_device(model)
+    with torch.no_grad(), evaluating(model):
+        return model.decode(z.to(device), *(y.to(device) for y in labels)).cpu()
+
+
+def latent_explorer(model, origin: torch.Tensor, directions: torch.Tensor,
                     spreads: Sequence[float], *, labels: Sequence[str] | None = None,
                     scale: int = 6) -> widgets.VBox:
     """Live: one slider per direction in latent space; the decoded digit follows.
@@ -234,25 +364,26 @@ def latent_explorer(model, origin: "torch.Tensor", directions: "torch.Tensor",
     ``s_i`` running from -3 to 3 (in units of ``spreads``). For a 2-D model use the two
     axes; for a larger one, the leading principal directions of the encoded data.
     """
-    import torch
-
-    directions = torch.as_tensor(directions).float()
-    if directions.ndim != 2 or directions.shape[1] != model.latent_dim:
-        raise ValueError(f"directions must be shaped (k, {model.latent_dim}), got "
-                         f"{tuple(directions.shape)}")
-    if len(spreads) != len(directions):
-        raise ValueError(f"{len(spreads)} spreads for {len(directions)} directions")
-    labels = labels or [f"direction {i + 1}" for i in range(len(directions))]
+    size = _check_decoder(model)
+    origin = _check_vector(origin, "origin", size=size).cpu()
+    directions = check_codes(directions, "directions", size=size, what="directions").cpu()
+    spreads = _check_values(spreads, "spreads")
+    if len(spreads) != len(directions) or any(isinstance(s, str) for s in spreads):
+        raise ValueError(f"spreads: expected {len(directions)} numbers (one per direction), "
+                         f"found {spreads!r}")
+    spreads = torch.tensor(spreads)
+    labels = ([f"direction {i + 1}" for i in range(len(directions))] if labels is None
+              else _check_labels(labels, "labels", len(directions)))
+    scale = check_count(scale, "scale")
     sliders = [widgets.FloatSlider(value=0.0, min=-3, max=3, step=0.1, description=label)
                for label in labels]
     picture = widgets.Image(format="png")
     caption = widgets.HTML()
 
     def redraw(*_):
-        steps = torch.tensor([s.value for s in sliders]) * torch.as_tensor(spreads).float()
+        steps = torch.tensor([s.value for s in sliders]) * spreads
         z = origin + steps @ directions
-        with torch.no_grad():
-            picture.value = digit_png(model.eval().decode(z[None])[0], scale)
+        picture.value = digit_png(_decoded(model, z[None])[0], scale)
         caption.value = "z = [" + ", ".join(f"{v:+.2f}" for v in z.tolist()[:8]) + \
             (", …]" if len(z) > 8 else "]")
 
@@ -264,18 +395,19 @@ def latent_explorer(model, origin: "torch.Tensor", directions: "torch.Tensor",
     return box
 
 
-def interpolation_widget(model, z_start: "torch.Tensor", z_end: "torch.Tensor", *,
+def interpolation_widget(model, z_start: torch.Tensor, z_end: torch.Tensor, *,
                          scale: int = 6) -> widgets.VBox:
     """Live: a slider t from 0 to 1 decodes (1 - t) z_start + t z_end."""
-    import torch
-
+    size = _check_decoder(model)
+    z_start = _check_vector(z_start, "z_start", size=size).cpu()
+    z_end = _check_vector(z_end, "z_end", size=size).cpu()
+    scale = check_count(scale, "scale")
     slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="t")
     picture = widgets.Image(format="png")
 
     def redraw(*_):
         z = (1 - slider.value) * z_start + slider.value * z_end
-        with torch.no_grad():
-            picture.value = digit_png(model.eval().decode(z[None])[0], scale)
+        picture.value = digit_png(_decoded(model, z[None])[0], scale)
 
     slider.observe(redraw, names="value")
     redraw()
@@ -294,20 +426,25 @@ def choice_grid(frames: dict[tuple, bytes], choices: dict[str, Sequence[str]]
     ``jslink``ed to every stack of its level — so the controls work in the rendered
     book, with no kernel, as in Jupyter. The kernel-free twin of a knob panel.
     """
+    choices = {name: _check_list(options, f"choices[{name!r}]", "options")
+               for name, options in _check_names(choices, "choices", "options").items()}
     names = list(choices)
-    if not names:
-        raise ValueError("choice_grid needs at least one knob")
+    if not isinstance(frames, Mapping):
+        raise TypeError(f"frames: expected a dict from tuples of options to PNG bytes, "
+                        f"found {summary(frames)}")
     expected = [()]
     for name in names:
         expected = [key + (option,) for key in expected for option in choices[name]]
     missing = [key for key in expected if key not in frames]
     if missing:
-        raise ValueError(f"no frame for {missing[0]} (and {len(missing) - 1} more)")
+        raise ValueError(f"frames: expected a frame for every combination of choices, "
+                         f"found none for {missing[0]} (and {len(missing) - 1} more)")
+    frames = {key: _check_png(frames[key], f"frames[{key!r}]") for key in expected}
     levels: list[list[widgets.Stack]] = [[] for _ in names]
 
     def build(prefix: tuple, depth: int) -> widgets.Widget:
         if depth == len(names):
-            return widgets.Image(value=bytes(frames[prefix]), format="png")
+            return widgets.Image(value=frames[prefix], format="png")
         stack = widgets.Stack([build(prefix + (option,), depth + 1)
                                for option in choices[names[depth]]], selected_index=0)
         levels[depth].append(stack)
@@ -332,8 +469,8 @@ WALK = 2.5
 def noise_walk(noise_dim: int, rows: int = 6, seed: int = 0):
     """``rows`` noise vectors and one direction of unit length to move them along,
     seeded: the walk :func:`conditional_explorer` takes (and its precomputed twin)."""
-    import torch
-
+    noise_dim, rows = check_count(noise_dim, "noise_dim"), check_count(rows, "rows")
+    seed = check_count(seed, "seed", minimum=0)
     rng = torch.Generator().manual_seed(seed)
     base = torch.randn(rows, noise_dim, generator=rng)
     direction = torch.randn(noise_dim, generator=rng)
@@ -344,10 +481,12 @@ def conditional_explorer(generator, *, seed: int = 0, scale: int = 5) -> widgets
     """Live: choose a digit and move along a direction in the noise; a conditional
     generator draws it at once. A row of six draws for the chosen digit shows what
     the noise still decides once the label is fixed (style: slant, thickness)."""
-    import torch
-
-    if not getattr(generator, "classes", 0):
-        raise ValueError("conditional_explorer needs a conditional generator (classes > 0)")
+    check_model(generator, "generator", needs=("decode",))
+    classes = getattr(generator, "classes", 0)
+    if not isinstance(classes, int) or classes < 1:
+        raise ValueError(f"generator: expected a conditional generator (classes > 0), "
+                         f"found a {type(generator).__name__} with classes={classes!r}")
+    seed, scale = check_count(seed, "seed", minimum=0), check_count(scale, "scale")
     base, direction = noise_walk(generator.noise_dim, seed=seed)
     digit = widgets.Dropdown(options=list(range(generator.classes)), value=0,
                              description="digit")
@@ -358,7 +497,7 @@ def conditional_explorer(generator, *, seed: int = 0, scale: int = 5) -> widgets
     def redraw(*_):
         z = base + sweep.value * direction
         labels = torch.full((len(z),), digit.value, dtype=torch.long)
-        row = generator.eval().decode(z, labels)
+        row = _decoded(generator, z, labels)
         picture.value = digit_png(torch.cat(list(row), dim=-1), scale)
 
     digit.observe(redraw, names="value")
@@ -369,9 +508,20 @@ def conditional_explorer(generator, *, seed: int = 0, scale: int = 5) -> widgets
     return box
 
 
-def _mixing_sources(generator, seed: int, count: int):
-    import torch
+def _check_mixer(generator: Any, seed: Any, sources: Any, scale: Any, *,
+                 fewest: int) -> tuple[int, int, int]:
+    """The arguments of :func:`style_mixer` and :func:`style_mixing_gallery`, checked:
+    a style-based generator and ``seed``, ``sources`` (at least ``fewest``), ``scale``."""
+    check_model(generator, "generator", needs=("mix",))
+    for needed in ("noise_dim", "num_layers"):
+        if not isinstance(getattr(generator, needed, None), int):
+            raise TypeError(f"generator: expected a style-based generator with "
+                            f"{needed}, found a {type(generator).__name__} without it")
+    return (check_count(seed, "seed", minimum=0),
+            check_count(sources, "sources", minimum=fewest), check_count(scale, "scale"))
 
+
+def _mixing_sources(generator, seed: int, count: int):
     # Each set from its own seed, so the first few sources are the same however many
     # are drawn: the twin's four are the live widget's first four.
     return [torch.randn(count, generator.noise_dim,
@@ -379,17 +529,21 @@ def _mixing_sources(generator, seed: int, count: int):
 
 
 def _mixture_png(generator, z_coarse, z_fine, crossover: int, scale: int) -> bytes:
-    """The coarse source, the fine source and their mixture, side by side."""
-    import torch
+    """The coarse source, the fine source and their mixture, side by side (drawn in
+    eval mode, on the generator's device; its mode is kept)."""
+    device = module_device(generator)
+    z_coarse, z_fine = z_coarse[None].to(device), z_fine[None].to(device)
 
-    noise = torch.Generator().manual_seed(0)  # the same per-pixel noise for all three
-    coarse = generator.mix(z_coarse[None], z_coarse[None], generator=noise)
-    fine = generator.mix(z_fine[None], z_fine[None],
-                         generator=torch.Generator().manual_seed(0))
-    mixed = generator.mix(z_coarse[None], z_fine[None], crossover,
-                          generator=torch.Generator().manual_seed(0))
+    def mix(coarse, fine, crossover):
+        noise = torch.Generator().manual_seed(0)  # the same per-pixel noise for all three
+        return generator.mix(coarse, fine, crossover, generator=noise)[0].cpu()
+
+    with torch.no_grad(), evaluating(generator):
+        coarse = mix(z_coarse, z_coarse, crossover)
+        fine = mix(z_fine, z_fine, crossover)
+        mixed = mix(z_coarse, z_fine, crossover)
     gap = torch.ones(1, 28, 4)
-    return digit_png(torch.cat([coarse[0], gap, fine[0], gap, mixed[0]], dim=-1), scale)
+    return digit_png(torch.cat([coarse, gap, fine, gap, mixed], dim=-1), scale)
 
 
 MIXING_CAPTION = ("left: the coarse source · middle: the fine source · right: layers "
@@ -400,6 +554,7 @@ def style_mixer(generator, *, seed: int = 0, sources: int = 8,
                 scale: int = 6) -> widgets.VBox:
     """Live: pick a coarse source, a fine source and the crossover layer; a style-based
     generator draws the mixture at once (Jupyter and Colab)."""
+    seed, sources, scale = _check_mixer(generator, seed, sources, scale, fewest=2)
     coarse, fine = _mixing_sources(generator, seed, sources)
     pick_coarse = widgets.IntSlider(value=0, min=0, max=sources - 1,
                                     description="coarse from")
@@ -409,7 +564,7 @@ def style_mixer(generator, *, seed: int = 0, sources: int = 8,
     picture = widgets.Image(format="png")
 
     def redraw(*_):
-        picture.value = _mixture_png(generator.eval(), coarse[pick_coarse.value],
+        picture.value = _mixture_png(generator, coarse[pick_coarse.value],
                                      fine[pick_fine.value], crossover.value, scale)
 
     for control in (pick_coarse, pick_fine, crossover):
@@ -427,10 +582,11 @@ def style_mixing_gallery(generator, *, seed: int = 0, sources: int = 4,
     """The kernel-free twin of :func:`style_mixer`: every mixture of ``sources`` coarse
     and ``sources`` fine sources at every crossover, drawn in advance, behind three
     linked dropdowns (:func:`choice_grid`)."""
+    seed, sources, scale = _check_mixer(generator, seed, sources, scale, fewest=1)
     coarse, fine = _mixing_sources(generator, seed, sources)
     names = [f"source {i + 1}" for i in range(sources)]
     layers = [str(c) for c in range(generator.num_layers + 1)]
-    frames = {(names[i], names[j], c): _mixture_png(generator.eval(), coarse[i], fine[j],
+    frames = {(names[i], names[j], c): _mixture_png(generator, coarse[i], fine[j],
                                                     int(c), scale)
               for i in range(sources) for j in range(sources) for c in layers}
     box = choice_grid(frames, {"coarse from": names, "fine from": names,

@@ -20,9 +20,11 @@ digit on this machine, timed here.
 
 from __future__ import annotations
 
+import numbers
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 import torch
@@ -30,11 +32,16 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from . import pretrained
+from .checks import (check_count, check_digits, check_flag, check_function, check_generator,
+                     check_model, check_number, summary)
 from .data import load_digits
 from .diffusion import GUIDANCE
-from .metrics import score_samples
+from .metrics import NEIGHBOURS, score_samples
 
 MEASURES = ("confidence", "effective classes", "Fréchet distance", "precision", "recall")
+COLUMNS = (*MEASURES, "training s", "ms per digit")
+"""The numbers of a row of :func:`measure_all` that :func:`table` shows (NaN: not
+applicable, as for the real baseline's training time)."""
 
 
 @dataclass
@@ -46,14 +53,28 @@ class Contender:
     entry: str
     draw: Callable[[nn.Module, int, torch.Generator], torch.Tensor] | None = None
 
+    def __post_init__(self):
+        for label in ("name", "entry"):
+            if not isinstance(getattr(self, label), str):
+                raise TypeError(f"{label}: expected a string, found "
+                                f"{summary(getattr(self, label))}")
+        if self.draw is not None:
+            check_function(self.draw, "draw")
+
     def sample(self, model: nn.Module, n: int, rng: torch.Generator) -> torch.Tensor:
+        """``n`` digits drawn from ``model`` (seeded by ``rng``; ``None``: unseeded)."""
+        model, n = check_model(model, "model"), check_count(n, "n")
+        rng = check_generator(rng, "rng")
         draw = self.draw or pretrained.entry(self.entry).draw
         return draw(model, n, rng)
 
 
 def contenders(diffusion_steps: int = 20,
                guidance: float = GUIDANCE) -> list[Contender]:
-    """The book's generators, in the order the book meets them."""
+    """The book's generators, in the order the book meets them; the diffusion model
+    samples in ``diffusion_steps`` steps with guidance scale ``guidance`` (0: none)."""
+    diffusion_steps = check_count(diffusion_steps, "diffusion_steps")
+    guidance = check_number(guidance, "guidance", low=0)
     diffusion = pretrained.entry(pretrained.DIFFUSION)
     return [
         Contender("autoencoder + fitted Gaussian", pretrained.CONV_AUTOENCODER),
@@ -70,7 +91,12 @@ def contenders(diffusion_steps: int = 20,
 
 def measure(contender: Contender, judge: nn.Module, real: torch.Tensor, n: int = 1000,
             seed: int = 0) -> dict:
-    """Draw ``n`` digits from one contender (timed) and score them against ``real``."""
+    """Draw ``n`` digits from one contender (timed, seeded by ``seed``) and score them
+    against ``real`` digits in [0, 1]."""
+    if not isinstance(contender, Contender):
+        raise TypeError(f"contender: expected a Contender (see yardstick.contenders()), "
+                        f"found {summary(contender)}")
+    judge, real, n, seed = _check_measure(judge, real, n, seed)
     model, record = pretrained.load_with_meta(contender.entry)
     rng = torch.Generator().manual_seed(seed)
     with torch.no_grad():
@@ -89,22 +115,79 @@ def measure_all(judge: nn.Module, real: torch.Tensor, n: int = 1000, seed: int =
                 chosen: Sequence[Contender] | None = None,
                 progress: bool = True) -> list[dict]:
     """:func:`measure` for every contender, with the real-versus-real baseline first
-    (``n`` real training digits, scored the same way)."""
+    (``n`` real training digits, scored the same way). ``chosen``: the contenders to
+    measure (default: all of :func:`contenders`)."""
+    judge, real, n, seed = _check_measure(judge, real, n, seed)
     train = load_digits("train")[0]
     if n > len(train):
-        raise ValueError(f"n={n} is more than the {len(train)} training digits the "
-                         "baseline draws on")
+        raise ValueError(f"n: expected at most {len(train)} (the training digits the "
+                         f"baseline draws on), found {n}")
+    if chosen is None:
+        chosen = contenders()
+    elif not isinstance(chosen, Sequence) or isinstance(chosen, str) or not all(
+            isinstance(c, Contender) for c in chosen):
+        raise TypeError(f"chosen: expected a list of Contenders (see "
+                        f"yardstick.contenders()) or None, found {summary(chosen)}")
+    elif not chosen:
+        raise ValueError("chosen: expected at least one Contender (or None for all of "
+                         "them), found an empty list")
+    progress = check_flag(progress, "progress")
     rows = [{"generator": "real training digits (baseline)",
              **score_samples(judge, train[:n], real), "training s": float("nan"),
              "training steps": float("nan"),
              "ms per digit": float("nan"), "samples": train[:20]}]
-    for contender in tqdm(chosen or contenders(), desc="generators", disable=not progress):
+    for contender in tqdm(chosen, desc="generators", disable=not progress):
         rows.append(measure(contender, judge, real, n, seed))
     return rows
 
 
+def _check_measure(judge: Any, real: Any, n: Any, seed: Any) -> tuple:
+    """The arguments :func:`measure` and :func:`measure_all` share, checked."""
+    judge = check_model(judge, "judge", needs=("features", "classify"))
+    real = check_digits(real, "real")
+    if len(real) <= NEIGHBOURS:
+        raise ValueError(f"real: expected more than {NEIGHBOURS} digits, found {len(real)}")
+    n = check_count(n, "n", minimum=NEIGHBOURS + 1)
+    return judge, real, n, check_count(seed, "seed", minimum=0)
+
+
+def _check_rows(rows: Any, *, keys: Sequence[str] = ("generator", *COLUMNS),
+                minimum: int = 1) -> list[Mapping]:
+    """``rows`` as :func:`measure_all` returns them: at least ``minimum`` dicts, each
+    with ``keys`` (a name under "generator", numbers under the :data:`COLUMNS`), the
+    real baseline first when there is more than one."""
+    if not isinstance(rows, Sequence) or isinstance(rows, str):
+        raise TypeError(f"rows: expected the list of rows measure_all returns, found "
+                        f"{summary(rows)}")
+    if len(rows) < minimum:
+        raise ValueError(f"rows: expected at least {minimum} row{'s' * (minimum > 1)} (the "
+                         f"real baseline first, then the generators), found {len(rows)}")
+    for i, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            raise TypeError(f"rows[{i}]: expected a dict (a row of measure_all), found "
+                            f"{summary(row)}")
+        missing = [key for key in keys if key not in row]
+        if missing:
+            raise ValueError(f"rows[{i}]: expected a row of measure_all, with "
+                             f"{', '.join(map(repr, keys))}, found one without "
+                             f"{', '.join(map(repr, missing))}")
+        if not isinstance(row["generator"], str):
+            raise TypeError(f"rows[{i}]['generator']: expected a string, found "
+                            f"{summary(row['generator'])}")
+        for key in keys:
+            if key in COLUMNS and (not isinstance(row[key], numbers.Real)
+                                   or isinstance(row[key], bool)):
+                raise TypeError(f"rows[{i}][{key!r}]: expected a number (NaN where not "
+                                f"applicable), found {summary(row[key])}")
+    if minimum > 1 and rows[0]["ms per digit"] == rows[0]["ms per digit"]:
+        raise ValueError(f"rows: expected the real baseline first (as measure_all puts "
+                         f"it), found {rows[0]['generator']!r}")
+    return list(rows)
+
+
 def table(rows: Sequence[dict]) -> str:
     """The rows of :func:`measure_all` as a Markdown table."""
+    rows = _check_rows(rows)
     def cell(key: str, value: float) -> str:
         if value != value:  # NaN: not applicable
             return ""
@@ -114,7 +197,7 @@ def table(rows: Sequence[dict]) -> str:
             return f"{value:.2f}"
         return f"{value:.2f}" if key == "effective classes" else f"{value:.3f}"
 
-    keys = [*MEASURES, "training s", "ms per digit"]
+    keys = COLUMNS
     # short headers, and soft hyphens (U+00AD) where a word may break: the eight
     # columns then fit the book's page width
     short = {"confidence": "confi\u00addence", "effective classes": "eff. classes",
@@ -129,7 +212,9 @@ def table(rows: Sequence[dict]) -> str:
 
 def figure(rows: Sequence[dict]) -> plt.Figure:
     """Three panels: Fréchet distance (lower is better), precision against recall
-    (up and right is better), and quality against the time to draw a digit."""
+    (up and right is better), and quality against the time to draw a digit. ``rows``:
+    the real baseline, then at least one generator (as :func:`measure_all` returns)."""
+    rows = _check_rows(rows, minimum=2)
     generated = [row for row in rows if row["ms per digit"] == row["ms per digit"]]
     baseline = rows[0]
     fig, (bars, pr, cost) = plt.subplots(1, 3, figsize=(15, 4.2))
@@ -159,11 +244,17 @@ def figure(rows: Sequence[dict]) -> plt.Figure:
 
 
 def samples_figure(rows: Sequence[dict], per_row: int = 12) -> plt.Figure:
-    """The first ``per_row`` digits of every row, one strip each, named on the left."""
-    fig, axes = plt.subplots(len(rows), 1, figsize=(per_row * 0.55 + 3, len(rows) * 0.62))
-    for axis, row in zip(axes, rows):
-        strip = torch.cat(list(row["samples"][:per_row, 0]), dim=1)
-        axis.imshow(strip, cmap="gray", vmin=0, vmax=1)
+    """The first ``per_row`` digits of every row (one or more), one strip each, named on
+    the left."""
+    rows = _check_rows(rows, keys=("generator", "samples"))
+    samples = [check_digits(row["samples"], f"rows[{i}]['samples']").detach().cpu()
+               for i, row in enumerate(rows)]
+    per_row = check_count(per_row, "per_row")
+    fig, axes = plt.subplots(len(rows), 1, figsize=(per_row * 0.55 + 3, len(rows) * 0.62),
+                             squeeze=False)
+    for axis, row, digits in zip(axes[:, 0], rows, samples):
+        strip = torch.cat(list(digits[:per_row, 0]), dim=1)
+        axis.imshow(strip.numpy(), cmap="gray", vmin=0, vmax=1)
         axis.set_xticks([])
         axis.set_yticks([])
         axis.set_ylabel(row["generator"], rotation=0, ha="right", va="center", fontsize=9)
@@ -172,8 +263,9 @@ def samples_figure(rows: Sequence[dict], per_row: int = 12) -> plt.Figure:
 
 
 def leaders(rows: Sequence[dict]) -> dict[str, str]:
-    """Which generator (not the real baseline) does best by each measure."""
-    generated = rows[1:]
+    """Which generator (not the real baseline, which comes first) does best by each
+    measure."""
+    generated = _check_rows(rows, minimum=2)[1:]
     best = {"confidence": max, "effective classes": max, "Fréchet distance": min,
             "precision": max, "recall": max, "training s": min, "ms per digit": min}
     return {measure: choose(generated, key=lambda row: row[measure])["generator"]

@@ -34,7 +34,7 @@ def test_penultimate_features():
 @pytest.mark.parametrize("bad, error, message", [
     (torch.rand(5, 28, 28), ValueError, r"\(N, 1, 28, 28\).*unsqueeze"),
     (torch.rand(5, 3, 28, 28), ValueError, r"\(N, 1, 28, 28\)"),
-    (torch.zeros(5, 1, 28, 28, dtype=torch.uint8), TypeError, "divide uint8 pixels by 255"),
+    (torch.zeros(5, 1, 28, 28, dtype=torch.uint8), TypeError, r"^x: .*x\.float\(\) / 255"),
     ([[0.0]], TypeError, "expected a tensor")])
 def test_models_reject_bad_input(bad, error, message):
     for model in (DigitCNN(), ExamplesNet()):
@@ -76,11 +76,11 @@ def test_time_budget_stops_early(small_sets):
 
 def test_fit_classifier_bad_input(small_sets):
     (images, labels), _ = small_sets
-    with pytest.raises(ValueError, match="640 images but 10 labels"):
+    with pytest.raises(ValueError, match=r"^train\[1\]: expected 640 labels .*found 10"):
         fit_classifier(DigitCNN(), (images, labels[:10]), progress=False)
-    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+    with pytest.raises(ValueError, match="^epochs: expected a whole number at least 1"):
         fit_classifier(DigitCNN(), (images, labels), epochs=0, progress=False)
-    with pytest.raises(ValueError, match=r"\(N, 1, 28, 28\)"):
+    with pytest.raises(ValueError, match=r"^train\[0\]: .*\(N, 1, 28, 28\)"):
         fit_classifier(DigitCNN(), (images[:, 0], labels), progress=False)
 
 
@@ -119,7 +119,7 @@ def test_predict_evaluate_confusion():
     assert loss > 0 and 0 <= accuracy <= 1
     matrix = confusion_matrix(torch.tensor([0, 1, 1, 2]), torch.tensor([0, 1, 2, 2]), 3)
     assert matrix.tolist() == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
-    with pytest.raises(ValueError, match="predictions for"):
+    with pytest.raises(ValueError, match="^labels: expected 2 labels"):
         confusion_matrix(torch.tensor([0, 1]), torch.tensor([0]))
 
 

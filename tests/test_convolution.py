@@ -19,12 +19,14 @@ def test_output_size_matches_conv2d(n, k, s, p):
     assert output_size(n, k, s, p) == actual
 
 
-@pytest.mark.parametrize("args, message", [
-    ((28, 0), "kernel must be a positive integer"), ((28, 3, 0), "stride"),
-    ((28, 3, 1, -1), "padding must be a non-negative"), ((2, 5), "does not fit"),
-    ((28.0, 3), "n must be")])
-def test_output_size_bad_input(args, message):
-    with pytest.raises(ValueError, match=message):
+@pytest.mark.parametrize("args, error, message", [
+    ((28, 0), ValueError, r"^kernel: expected a whole number at least 1"),
+    ((28, 3, 0), ValueError, r"^stride: expected"),
+    ((28, 3, 1, -1), ValueError, r"^padding: expected a whole number at least 0"),
+    ((2, 5), ValueError, r"^kernel: expected .* it does not fit"),
+    ((28.0, 3), TypeError, r"^n: expected a whole number")])
+def test_output_size_bad_input(args, error, message):
+    with pytest.raises(error, match=message):
         output_size(*args)
 
 
@@ -38,9 +40,9 @@ def test_convolve_is_the_hand_written_loop():
 
 
 @pytest.mark.parametrize("image, kernel, message", [
-    (torch.rand(1, 9, 9), torch.ones(3, 3), "one grey image"),
-    (torch.rand(9, 9), torch.ones(3, 2), "square filter"),
-    (torch.rand(2, 2), torch.ones(3, 3), "does not fit")])
+    (torch.rand(1, 9, 9), torch.ones(3, 3), r"^image: expected one grey image"),
+    (torch.rand(9, 9), torch.ones(3, 2), r"^kernel: expected a square filter"),
+    (torch.rand(2, 2), torch.ones(3, 3), r"^kernel: .*does not fit")])
 def test_convolve_bad_input(image, kernel, message):
     with pytest.raises(ValueError, match=message):
         convolve(image, kernel)

@@ -52,12 +52,12 @@ def test_load_dataset_digits_is_the_bundled_set():
 @pytest.mark.parametrize("call", [lambda: load_digits("validation"),
                                   lambda: load_dataset("digits", "val")])
 def test_unknown_split_is_a_clear_error(call):
-    with pytest.raises(ValueError, match="unknown split .* use one of"):
+    with pytest.raises(ValueError, match="^split: expected one of 'train', 'test', found"):
         call()
 
 
 def test_unknown_dataset_is_a_clear_error():
-    with pytest.raises(ValueError, match="unknown dataset 'cifar10'.*digits"):
+    with pytest.raises(ValueError, match="^name: expected one of 'digits'.*found .*'cifar10'"):
         load_dataset("cifar10")
 
 
@@ -191,12 +191,12 @@ def test_batches_without_shuffle_keep_order():
 
 
 @pytest.mark.parametrize("args, kwargs, message", [
-    ((), {}, "at least one tensor"),
-    ((torch.zeros(5), torch.zeros(6)), {}, "same length"),
-    ((np.zeros(5),), {}, "takes tensors"),
-    ((torch.zeros(5),), {"batch_size": 0}, "positive integer"),
-    ((torch.zeros(5),), {"batch_size": 2.5}, "positive integer"),
-    ((torch.zeros(5),), {"batch_size": 8}, "larger than the 5 items"),
+    ((), {}, "^tensors: expected at least one tensor"),
+    ((torch.zeros(5), torch.zeros(6)), {}, r"^tensors: expected tensors of the same length"),
+    (([0.0] * 5,), {}, r"^tensors\[0\]: expected a tensor"),
+    ((torch.zeros(5),), {"batch_size": 0}, "^batch_size: expected a whole number at least 1"),
+    ((torch.zeros(5),), {"batch_size": 2.5}, "^batch_size: expected a whole number"),
+    ((torch.zeros(5),), {"batch_size": 8}, "^batch_size: expected at most 5 .*drop_last"),
 ])
 def test_batches_bad_input(args, kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):

@@ -35,7 +35,7 @@ def test_every_entry_is_a_typed_recipe_that_builds_the_same_model_twice():
         first, second = entry.build(), entry.build()
         assert all(torch.equal(a, b) for a, b in zip(first.state_dict().values(),
                                                       second.state_dict().values()))
-    with pytest.raises(ValueError, match="unknown model 'gan'.*digit-judge-v2"):
+    with pytest.raises(ValueError, match="^name: expected one of 'digit-judge-v2'.*found str 'gan'"):
         pretrained.entry("gan")
 
 
@@ -185,7 +185,7 @@ def test_a_brief_budget_gives_the_same_record_schema(name, monkeypatch):
     assert record.config == pretrained._plain(asdict(entry.recipe))
     assert not model.training
     assert any(not torch.equal(before[k], v) for k, v in model.state_dict().items())
-    with pytest.raises(TypeError, match="budget must be a genlab.frame.Budget"):
+    with pytest.raises(TypeError, match="^budget: expected a genlab.frame.Budget"):
         entry.train(model, 100)
 
 

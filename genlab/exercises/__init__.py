@@ -7,8 +7,10 @@ typo that raised) is itself answered with a message. It returns a :class:`Feedba
 that is true only for a right answer and shows as a coloured line in Jupyter.
 
 Each chapter's exercises live in a module of this package (``genlab.exercises.conv``,
-...); the helpers below (:func:`integer_problem`, :func:`tensor_problem`) give their
-checking functions the same, specific wording.
+...); the helpers below (:func:`integer_problem`, :func:`number_answer`,
+:func:`tensor_answer`, :func:`call`) give their checking functions the same, specific
+wording. They refuse text, booleans, NaN and infinities, and wrongly shaped tensors,
+and accept NumPy numbers and arrays wherever numbers and tensors are asked for.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
+
+from ..checks import summary
 
 NO_ANSWER = (None, Ellipsis)
 
@@ -86,70 +91,92 @@ class Exercise:
         return f"Exercise: {self.question}"
 
 
-def number_from_function(function: Any, *args: Any,
-                         reduce_hint: str) -> tuple[float | None, str | None]:
-    """Call the reader's ``function(*args)`` and return ``(value, None)`` if it gave one
-    number, else ``(None, what went wrong)`` — a raise, a missing ``return``, or many
-    numbers (``reduce_hint`` says how to make them one)."""
+def call(function: Any, *args: Any) -> tuple[Any, str | None]:
+    """Call the reader's ``function(*args)``: ``(result, None)``, or ``(None, what went
+    wrong)`` — not a function, a raise, or a missing ``return``."""
     if not callable(function):
-        return None, f"expected a function, got {type(function).__name__}."
+        return None, f"expected a function, got {summary(function)}."
     try:
         result = function(*args)
     except Exception as error:
         return None, f"your function raised {type(error).__name__}: {error}"
     if result is None:
         return None, "the function returns None: add a return statement."
-    try:
-        return float(result), None
-    except (TypeError, ValueError):
-        return None, (f"expected one number, got {type(result).__name__} of shape "
-                      f"{tuple(getattr(result, 'shape', ()))}; {reduce_hint}")
+    return result, None
+
+
+def _is_numeric(dtype: torch.dtype) -> bool:
+    return dtype != torch.bool and not dtype.is_complex
+
+
+def _scalar(answer: Any, kind: str = "a number",
+            reduce_hint: str = "") -> tuple[int | float | None, str | None]:
+    """``(value, None)`` if ``answer`` is one finite real number — Python, NumPy, or a
+    0-d tensor or array — else ``(None, what is wrong)``. Integers stay ``int``."""
+    if isinstance(answer, (str, bytes)):
+        return None, f"expected {kind}, got the text {answer!r}: write it without quotes."
+    if isinstance(answer, (torch.Tensor, np.ndarray)) and answer.ndim != 0:
+        fix = reduce_hint or "give one number."
+        return None, f"expected {kind}, got {summary(answer)}; {fix}"
+    if isinstance(answer, np.ndarray):
+        if answer.dtype.kind not in "biufc":  # objects, text, dates
+            return None, f"expected {kind}, got {summary(answer)}."
+        answer = answer[()]  # the NumPy scalar inside
+    if isinstance(answer, torch.Tensor):
+        if not _is_numeric(answer.dtype):
+            return None, f"expected {kind}, got {summary(answer)}."
+        answer = answer.item()
+    elif isinstance(answer, np.generic) and not isinstance(answer, np.bool_):
+        answer = answer.item()
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        return None, f"expected {kind}, got {summary(answer)}."
+    if not math.isfinite(answer):
+        return None, (f"expected {kind}, got {answer}: a NaN or an infinity is never the "
+                      "answer (a division by zero? a log of 0?).")
+    return answer, None
+
+
+def number_answer(answer: Any, reduce_hint: str = "") -> tuple[float | None, str | None]:
+    """``(value, None)`` if ``answer`` is one finite number (Python, NumPy or a 0-d
+    tensor), else ``(None, what is wrong)``."""
+    value, problem = _scalar(answer, "one finite number", reduce_hint)
+    return (None, problem) if problem else (float(value), None)
+
+
+def number_from_function(function: Any, *args: Any,
+                         reduce_hint: str) -> tuple[float | None, str | None]:
+    """Call the reader's ``function(*args)`` and return ``(value, None)`` if it gave one
+    finite number, else ``(None, what went wrong)`` — a raise, a missing ``return``,
+    text, NaN, or many numbers (``reduce_hint`` says how to make them one)."""
+    result, problem = call(function, *args)
+    if problem:
+        return None, problem
+    value, problem = number_answer(result, reduce_hint)
+    return (None, f"your function's result: {problem}") if problem else (value, None)
 
 
 def whole_number(answer: Any) -> int | None:
-    """The answer as an ``int`` if it is one whole number (Python, NumPy or a one-element
+    """The answer as an ``int`` if it is one whole number (Python, NumPy or a 0-d
     tensor), else ``None``."""
-    if isinstance(answer, bool):
+    value, problem = _scalar(answer)
+    if problem or value != int(value):
         return None
-    if isinstance(answer, torch.Tensor):
-        if answer.numel() != 1:
-            return None
-        answer = answer.item()
-    if hasattr(answer, "item") and not isinstance(answer, numbers.Number):
-        try:
-            answer = answer.item()  # NumPy scalars and 0-d arrays
-        except (TypeError, ValueError):
-            return None
-    if isinstance(answer, numbers.Integral):
-        return int(answer)
-    if isinstance(answer, numbers.Real) and math.isfinite(answer) and answer == int(answer):
-        return int(answer)
-    return None
+    return int(value)
 
 
 def real_number(answer: Any) -> float | None:
     """The answer as a finite ``float`` if it is one number, else ``None``."""
-    if isinstance(answer, bool):
-        return None
-    if isinstance(answer, torch.Tensor):
-        answer = answer.item() if answer.numel() == 1 else None
-    elif hasattr(answer, "item") and not isinstance(answer, numbers.Number):
-        try:
-            answer = answer.item()
-        except (TypeError, ValueError):
-            return None
-    if isinstance(answer, numbers.Real) and math.isfinite(answer):
-        return float(answer)
-    return None
+    return number_answer(answer)[0]
 
 
 def integer_problem(answer: Any, expected: int, *, unit: str = "") -> str | None:
     """Say what is wrong with an integer answer, or ``None`` if it equals ``expected``."""
-    value = whole_number(answer)
-    if value is None:
-        if isinstance(answer, torch.Tensor) and answer.numel() != 1:
-            return f"expected one number, got a tensor of shape {tuple(answer.shape)}."
-        return f"expected a whole number, got {type(answer).__name__} {answer!r}."
+    value, problem = _scalar(answer, "a whole number")
+    if problem:
+        return problem
+    if value != int(value):
+        return f"expected a whole number, got {value}."
+    value = int(value)
     if value == expected:
         return None
     unit = f" {unit}" if unit else ""
@@ -157,22 +184,50 @@ def integer_problem(answer: Any, expected: int, *, unit: str = "") -> str | None
     return f"{value}{unit} is {direction}."
 
 
+def tensor_answer(answer: Any, shape: tuple[int, ...], *, what: str | None = None,
+                  computed: bool = False) -> tuple[torch.Tensor | None, str | None]:
+    """``(tensor, None)`` — the answer as a float32 CPU tensor — if it is a tensor, a
+    NumPy array or a nested list of finite numbers of ``shape``; else ``(None, what is
+    wrong)``. ``what`` names the expected answer in messages (default: its shape).
+
+    ``computed``: the answer is what the reader's function computed from float
+    tensors, so it must be a tensor (or NumPy array) of floats, as its inputs were: not
+    a list, not integers."""
+    expected = what or (f"a tensor of shape {tuple(shape)}" if computed else
+                        f"a tensor (or nested list) of shape {tuple(shape)}")
+    if isinstance(answer, (list, tuple)):
+        if computed:
+            return None, (f"expected {expected}, got a {type(answer).__name__}: return a "
+                          "tensor (torch.stack(...) makes one of a list of tensors).")
+        if any(isinstance(a, (torch.Tensor, np.ndarray)) and a.ndim > 0 for a in answer):
+            return None, (f"expected {expected}, got a {type(answer).__name__} of "
+                          "tensors: stack them into one with torch.stack(...).")
+        try:
+            answer = torch.tensor(answer)
+        except (TypeError, ValueError, RuntimeError) as error:
+            return None, f"could not turn the list into a tensor ({error}): use numbers only."
+    elif isinstance(answer, np.ndarray):
+        try:
+            answer = torch.from_numpy(np.array(answer))  # a copy; keeps a 0-d shape
+        except TypeError:  # text, objects, dates: no tensor holds them
+            return None, f"expected {expected}, got {summary(answer)}: use numbers only."
+    if not isinstance(answer, torch.Tensor):
+        return None, f"expected {expected}, got {summary(answer)}."
+    if not _is_numeric(answer.dtype):
+        return None, f"expected real numbers, got a tensor of {answer.dtype}."
+    if computed and not answer.is_floating_point():
+        return None, (f"expected float values, as the inputs were, got a tensor of "
+                      f"{answer.dtype}: keep the computation in floats.")
+    if tuple(answer.shape) != tuple(shape):
+        if what:
+            return None, f"expected {what}, got shape {tuple(answer.shape)}."
+        return None, f"expected shape {tuple(shape)}, got {tuple(answer.shape)}."
+    answer = answer.detach().cpu().float()
+    if not torch.isfinite(answer).all():
+        return None, "the tensor holds NaN or infinite values."
+    return answer, None
+
+
 def tensor_problem(answer: Any, shape: tuple[int, ...]) -> str | None:
     """Say what is wrong with the type or shape of a tensor answer, or ``None``."""
-    if isinstance(answer, (list, tuple)):
-        try:
-            answer = torch.tensor(answer, dtype=torch.float32)
-        except (TypeError, ValueError) as error:
-            return f"could not turn the list into a tensor ({error}): use numbers only."
-    if not isinstance(answer, torch.Tensor):
-        return f"expected a tensor (or nested list) of shape {shape}, got {type(answer).__name__}."
-    if tuple(answer.shape) != tuple(shape):
-        return f"expected shape {tuple(shape)}, got {tuple(answer.shape)}."
-    if not torch.isfinite(answer.float()).all():
-        return "the tensor holds NaN or infinite values."
-    return None
-
-
-def as_float_tensor(answer: Any) -> torch.Tensor:
-    """The answer as a float tensor (call after :func:`tensor_problem` returned None)."""
-    return torch.as_tensor(answer, dtype=torch.float32)
+    return tensor_answer(answer, shape)[1]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from . import (Exercise, integer_problem, number_from_function, real_number,
-               whole_number)
+from ..checks import summary
+from . import (Exercise, call, integer_problem, number_answer, number_from_function,
+               tensor_answer, whole_number)
 
 
 def _compression_check(answer):
@@ -100,15 +101,12 @@ transposed_size = Exercise(
 
 
 def _by_hand_check(answer):
-    from . import as_float_tensor, tensor_problem
-
-    problem = tensor_problem(answer, (2, 4))
+    got, problem = tensor_answer(answer, (2, 4))
     if problem:
         if "got (2, 3)" in problem:
             return "with stride 2 the two stamps do not overlap: the output is 2 x 4."
         return problem
     expected = torch.tensor([[1.0, 1, 2, 2], [1, 1, 2, 2]])
-    got = as_float_tensor(answer)
     if torch.allclose(got, expected):
         return None
     return (f"got {got.tolist()}; each input value stamps value x kernel, the second one "
@@ -146,9 +144,9 @@ even_overlap = Exercise(
 
 
 def _effective_check(answer):
-    value = real_number(answer)
-    if value is None:
-        return f"expected one number, got {type(answer).__name__} {answer!r}."
+    value, problem = number_answer(answer)
+    if problem:
+        return problem
     if abs(value - 2.0) < 1e-3:
         return None
     if abs(value - 0.693) < 0.01:
@@ -167,24 +165,23 @@ effective_classes = Exercise(
 
 
 def _fit_check(function):
-    if not callable(function):
-        return f"expected a function, got {type(function).__name__}."
     g = torch.Generator().manual_seed(0)
     latents = torch.randn(500, 3, generator=g) @ torch.tensor(
         [[1.0, 0.5, 0.0], [0.0, 1.0, 0.3], [0.0, 0.0, 0.5]]) + 2
-    try:
-        result = function(latents)
-    except Exception as error:
-        return f"your function raised {type(error).__name__}: {error}"
-    if result is None:
-        return "the function returns None: add a return statement."
+    result, problem = call(function, latents.clone())
+    if problem:
+        return problem
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        return "return two things: (mean, covariance)."
-    mean, cov = (torch.as_tensor(r, dtype=torch.float32) for r in result)
-    if mean.shape != (3,):
-        return f"the mean should have one entry per latent dimension (3), got {tuple(mean.shape)}."
-    if cov.shape != (3, 3):
-        return f"the covariance should be 3 x 3 for 3 dimensions, got {tuple(cov.shape)}."
+        return (f"expected two things, (mean, covariance), got {summary(result)}: "
+                "return mean, covariance.")
+    mean, problem = tensor_answer(result[0], (3,), what="a mean with one entry per "
+                                  "latent dimension, shape (3,)", computed=True)
+    if problem:
+        return f"the mean: {problem}"
+    cov, problem = tensor_answer(result[1], (3, 3), what="a 3 x 3 covariance for 3 "
+                                 "dimensions", computed=True)
+    if problem:
+        return f"the covariance: {problem}"
     if not torch.allclose(mean, latents.mean(0), atol=1e-4):
         return "the mean is off: average over the data points (dim=0)."
     if torch.allclose(cov, torch.diag(latents.var(0)), atol=1e-3):
@@ -203,9 +200,9 @@ fit_gaussian = Exercise(
 
 
 def _kl_check(answer):
-    value = real_number(answer)
-    if value is None:
-        return f"expected one number, got {type(answer).__name__} {answer!r}."
+    value, problem = number_answer(answer)
+    if problem:
+        return problem
     if abs(value - 0.5) < 1e-3:
         return None
     if abs(value - 1.0) < 1e-3:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import torch
 
-from . import Exercise, as_float_tensor, real_number
+from . import Exercise, call, real_number, tensor_answer
 from .gans import _close_to
 
 
 def _adain_check(answer):
-    try:
-        mean, spread = (float(v) for v in answer)
-    except (TypeError, ValueError):
-        return f"expected a pair (mean, spread), got {answer!r}."
+    pair, problem = tensor_answer(answer, (2,), what="a pair of numbers (mean, spread)")
+    if problem:
+        return problem
+    mean, spread = pair.tolist()
     if abs(mean - (-1)) < 1e-6 and abs(spread - 1.5) < 1e-6:
         return None
     if abs(mean - 0.5) < 1e-6 or abs(spread - 3) < 1e-6:
@@ -44,20 +44,16 @@ truncation_distance = Exercise(
 
 
 def _mix_check(function):
-    if not callable(function):
-        return f"expected a function, got {type(function).__name__}."
     coarse, fine = torch.arange(4.0), -torch.arange(4.0) - 1
     for crossover in (0, 2, 4, 6):
-        try:
-            result = function(coarse.clone(), fine.clone(), crossover)
-            if result is None:
-                return "the function returns None: add a return statement."
-            result = as_float_tensor(result)
-        except Exception as error:
-            return f"your function raised {type(error).__name__}: {error}"
-        if result.shape != (6, 4):
-            return (f"expected styles shaped (6, 4) for styles of size 4, got "
-                    f"{tuple(result.shape)}: one row per styled layer.")
+        result, problem = call(function, coarse.clone(), fine.clone(), crossover)
+        if problem:
+            return problem
+        result, problem = tensor_answer(result, (6, 4), what="styles shaped (6, 4) for "
+                                        "styles of size 4 (one row per styled layer)",
+                                        computed=True)
+        if problem:
+            return f"with crossover {crossover}: {problem}"
         expected = torch.stack([coarse if i < crossover else fine for i in range(6)])
         if not torch.equal(result, expected):
             swapped = torch.stack([fine if i < crossover else coarse for i in range(6)])
@@ -88,22 +84,19 @@ noisy_pixel = Exercise(
 
 
 def _clean_guess_check(function):
-    if not callable(function):
-        return f"expected a function, got {type(function).__name__}."
     generator = torch.Generator().manual_seed(0)
     x0 = torch.rand(3, 1, 28, 28, generator=generator) * 2 - 1
     noise = torch.randn(3, 1, 28, 28, generator=generator)
     for t in (0.2, 0.7):
         noisy = (1 - t) * x0 + t * noise
-        try:
-            guess = function(noisy.clone(), (noise - x0).clone(), t)
-            if guess is None:
-                return "the function returns None: add a return statement."
-            guess = as_float_tensor(guess)
-        except Exception as error:
-            return f"your function raised {type(error).__name__}: {error}"
-        if guess.shape != x0.shape:
-            return f"expected a tensor shaped {tuple(x0.shape)}, got {tuple(guess.shape)}."
+        guess, problem = call(function, noisy.clone(), (noise - x0).clone(), t)
+        if problem:
+            return problem
+        guess, problem = tensor_answer(guess, tuple(x0.shape),
+                                       what=f"a tensor shaped {tuple(x0.shape)}, like noisy",
+                                       computed=True)
+        if problem:
+            return f"at t = {t}: {problem}"
         if not torch.allclose(guess, x0, atol=1e-5):
             if torch.allclose(guess, noisy + t * (noise - x0), atol=1e-5):
                 return "the sign is flipped: the velocity points towards the noise."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from ..convolution import convolve
-from . import Exercise, as_float_tensor, integer_problem, tensor_problem, whole_number
+from . import Exercise, integer_problem, tensor_answer, whole_number
 
 
 def _output_size_check(answer):
@@ -42,10 +42,9 @@ def _edge_images() -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def _vertical_edge_check(answer):
-    problem = tensor_problem(answer, (3, 3))
+    kernel, problem = tensor_answer(answer, (3, 3))
     if problem:
         return problem
-    kernel = as_float_tensor(answer)
     vertical, horizontal = _edge_images()
     on_vertical = convolve(vertical, kernel).abs().max().item()
     on_horizontal = convolve(horizontal, kernel).abs().max().item()

@@ -7,14 +7,14 @@ import math
 import torch
 import torch.nn.functional as F
 
-from . import Exercise, number_from_function, real_number
+from . import Exercise, number_answer, number_from_function, real_number
 
 
 def _close_to(expected: float, *, tolerance: float = 0.01, explain: str = ""):
     def check(answer):
-        value = real_number(answer)
-        if value is None:
-            return f"expected one number, got {type(answer).__name__} {answer!r}."
+        value, problem = number_answer(answer)
+        if problem:
+            return problem
         if abs(value - expected) <= tolerance * max(1.0, abs(expected)):
             return None
         direction = "too large" if value > expected else "too small"

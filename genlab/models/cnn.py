@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..checks import check_count, check_digits, check_number, check_range
+from ..checks import check_count, check_digits, check_number
 from ..frame import module_device
 
 
@@ -28,16 +28,6 @@ def conv_block(c_in: int, c_out: int) -> nn.Sequential:
     """3x3 convolution (padding keeps the size), batch norm, ReLU."""
     return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
                          nn.BatchNorm2d(c_out), nn.ReLU())
-
-
-def check_digit_batch(x: torch.Tensor) -> None:
-    """Kept for code written against earlier genlab: :func:`genlab.checks.check_digits`."""
-    check_digits(x, "x", value_range=None)
-
-
-def check_unit_range(x: torch.Tensor) -> None:
-    """Kept for code written against earlier genlab: :func:`genlab.checks.check_range`."""
-    check_range(x, "x")
 
 
 class DigitCNN(nn.Module):

@@ -25,8 +25,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..checks import (check_choice, check_condition, check_count, check_digits,
-                      check_finite, check_float, check_labels, check_tensor)
+from ..checks import (check_choice, check_condition, check_count, check_digits, check_finite,
+                      check_float, check_labels, check_tensor)
 from ..frame import module_device
 
 
