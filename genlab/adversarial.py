@@ -24,9 +24,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .checks import (SIGNED, check_choice, check_count, check_digits, check_flag, check_float,
-                     check_function, check_generator, check_labels, check_model, check_number,
-                     check_tensor, summary)
+from .checks import (SIGNED, check_choice, check_condition, check_count, check_digits,
+                     check_flag, check_float, check_function, check_generator, check_model,
+                     check_number, check_tensor, summary)
 from .data import Batches
 from .frame import (Budget, History, Steps, TrainingDiverged, check_finite, endless,
                     module_device, on_device)
@@ -310,12 +310,4 @@ def _check_gan_labels(labels: Any, generator: nn.Module, discriminator: nn.Modul
     if getattr(discriminator, "classes", 0) != classes:
         raise ValueError(f"discriminator: expected classes={classes}, as the generator's, "
                          f"found classes={getattr(discriminator, 'classes', 0)}")
-    if classes and labels is None:
-        raise ValueError(f"labels: expected the digits' labels for this conditional "
-                         f"generator (classes={classes}), found None; pass labels exactly "
-                         "when the models are conditional")
-    if not classes and labels is not None:
-        raise ValueError(f"labels: expected None for this unconditional generator "
-                         f"(classes=0), found {summary(labels)}; pass labels exactly when "
-                         "the models are conditional")
-    return None if labels is None else check_labels(labels, "labels", n=n, classes=classes)
+    return check_condition(labels, n=n, classes=classes)
