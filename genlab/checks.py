@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,13 @@ def check_device(x: torch.Tensor, name: str, device: torch.device | str) -> torc
     return x
 
 
+def _check_batch_size(x: torch.Tensor, name: str, n: int | None, item: str) -> None:
+    if len(x) == 0:
+        raise ValueError(f"{name}: expected at least one {item}, found an empty batch")
+    if n is not None and len(x) != n:
+        raise ValueError(f"{name}: expected {n} {item}s, found {len(x)}")
+
+
 def check_digits(images: Any, name: str = "images", *,
                  value_range: tuple[float, float] | None = UNIT,
                  n: int | None = None, device: torch.device | None = None) -> torch.Tensor:
@@ -128,10 +135,7 @@ def check_digits(images: Any, name: str = "images", *,
     if x.ndim != 4 or tuple(x.shape[1:]) != DIGIT_SHAPE:
         raise ValueError(f"{name}: expected digits shaped (N, 1, 28, 28), found "
                          f"{tuple(x.shape)}")
-    if len(x) == 0:
-        raise ValueError(f"{name}: expected at least one digit, found an empty batch")
-    if n is not None and len(x) != n:
-        raise ValueError(f"{name}: expected {n} digits, found {len(x)}")
+    _check_batch_size(x, name, n, "digit")
     if device is not None:
         check_device(x, name, device)
     x = check_float(x, name, what="pixels in [0, 1]" if value_range == UNIT else "pixels")
@@ -192,10 +196,7 @@ def check_codes(codes: Any, name: str, *, size: int, n: int | None = None,
     if z.ndim != 2 or z.shape[1] != size:
         raise ValueError(f"{name}: expected {what} shaped (N, {size}), found "
                          f"{tuple(z.shape)}")
-    if len(z) == 0:
-        raise ValueError(f"{name}: expected at least one code, found an empty batch")
-    if n is not None and len(z) != n:
-        raise ValueError(f"{name}: expected {n} codes, found {len(z)}")
+    _check_batch_size(z, name, n, "code")
     return check_finite(check_float(z, name, what=what), name)
 
 
@@ -347,3 +348,16 @@ def check_path(value: Any, name: str) -> Path:
     if not str(value):
         raise ValueError(f"{name}: expected a path, found an empty string")
     return Path(value).expanduser()
+
+
+def check_mapping(value: Any, name: str, keys: Sequence[str] = (), *,
+                  what: str = "a dict") -> Mapping:
+    """A dict (any mapping) holding every one of ``keys``; ``what`` says what kind of
+    dict, for the message ("a row of measure_all")."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name}: expected {what}, found {summary(value)}")
+    missing = [key for key in keys if key not in value]
+    if missing:
+        raise ValueError(f"{name}: expected {what} with {', '.join(map(repr, keys))}, "
+                         f"found one without {', '.join(map(repr, missing))}")
+    return value

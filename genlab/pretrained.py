@@ -44,7 +44,7 @@ from torch import nn
 from . import cache
 from .adversarial import train_gan
 from .checks import (check_choice, check_count, check_flag, check_function, check_generator,
-                     check_model, check_path, summary)
+                     check_mapping, check_model, check_path, summary)
 from .data import load_digits
 from .diffusion import GUIDANCE, train_diffusion
 from .diffusion import sample as diffusion_sample
@@ -172,13 +172,7 @@ class Record:
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> Record:
         """The record that :meth:`as_dict` gave (a manifest's ``record``)."""
-        if not isinstance(values, dict):
-            raise TypeError(f"values: expected a dict from Record.as_dict(), found "
-                            f"{summary(values)}")
-        missing = [key for key in _RECORD_KEYS if key not in values]
-        if missing:
-            raise ValueError(f"values: expected a record with {', '.join(_RECORD_KEYS)}, "
-                             f"found one without {', '.join(missing)}")
+        check_mapping(values, "values", _RECORD_KEYS, what="a dict from Record.as_dict()")
         return cls(History(**values["history"]), values["steps"], values["seconds"],
                    values["device"], values["config"])
 

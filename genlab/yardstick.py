@@ -33,7 +33,7 @@ from tqdm.auto import tqdm
 
 from . import pretrained
 from .checks import (check_count, check_digits, check_flag, check_function, check_generator,
-                     check_model, check_number, summary)
+                     check_mapping, check_model, check_number, summary)
 from .data import load_digits
 from .diffusion import GUIDANCE
 from .metrics import NEIGHBOURS, score_samples
@@ -163,14 +163,7 @@ def _check_rows(rows: Any, *, keys: Sequence[str] = ("generator", *COLUMNS),
         raise ValueError(f"rows: expected at least {minimum} row{'s' * (minimum > 1)} (the "
                          f"real baseline first, then the generators), found {len(rows)}")
     for i, row in enumerate(rows):
-        if not isinstance(row, Mapping):
-            raise TypeError(f"rows[{i}]: expected a dict (a row of measure_all), found "
-                            f"{summary(row)}")
-        missing = [key for key in keys if key not in row]
-        if missing:
-            raise ValueError(f"rows[{i}]: expected a row of measure_all, with "
-                             f"{', '.join(map(repr, keys))}, found one without "
-                             f"{', '.join(map(repr, missing))}")
+        check_mapping(row, f"rows[{i}]", keys, what="a row of measure_all")
         if not isinstance(row["generator"], str):
             raise TypeError(f"rows[{i}]['generator']: expected a string, found "
                             f"{summary(row['generator'])}")

@@ -10,21 +10,15 @@ from genlab.adversarial import (AveragedGenerator, discriminator_loss, generator
                                 shift_images, train_gan)
 from genlab.models.gan import Discriminator, Generator
 
+from bad_inputs import bad_digits, bad_labels, snapshot, unchanged, with_nan
+
 torch.manual_seed(0)
 DIGITS = torch.rand(16, 1, 28, 28)
 LABELS = torch.arange(16) % 10
-NAN_DIGITS = DIGITS.clone()
-NAN_DIGITS[0, 0, 0, 0] = float("nan")
+NAN_DIGITS = with_nan(DIGITS)
+BAD_DIGITS = bad_digits(DIGITS)
+BAD_LABELS = bad_labels(LABELS)
 
-BAD_DIGITS = [
-    ([[0.5]], TypeError), (DIGITS[:, 0], ValueError), (DIGITS[:0], ValueError),
-    (NAN_DIGITS, ValueError), (DIGITS * 255, ValueError), (DIGITS * 2 - 1, ValueError),
-    ((DIGITS * 255).to(torch.uint8), TypeError),
-]
-BAD_LABELS = [
-    (LABELS.float(), TypeError), (LABELS[:5], ValueError), (LABELS + 5, ValueError),
-    (LABELS - 1, ValueError), ("3", TypeError),
-]
 # (keyword, bad value, error): every knob of train_gan
 BAD_KNOBS = [
     ("steps", 0, ValueError), ("steps", 1.5, TypeError), ("steps", None, ValueError),
@@ -51,16 +45,6 @@ BAD_KNOBS = [
 def players(classes=0):
     torch.manual_seed(0)
     return Generator(8, 4, classes), Discriminator(4, classes)
-
-
-def snapshot(*models):
-    return [(m.training, [p.detach().clone() for p in m.parameters()]) for m in models]
-
-
-def unchanged(models, before):
-    return all(m.training == mode and all(torch.equal(a, b) for a, b in zip(params,
-                                                                          m.parameters()))
-               for m, (mode, params) in zip(models, before))
 
 
 @pytest.mark.parametrize("images, error", BAD_DIGITS)

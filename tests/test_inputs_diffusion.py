@@ -10,37 +10,21 @@ import torch
 from genlab import diffusion
 from genlab.models.unet import DenoisingUNet
 
+from bad_inputs import bad_digits, bad_labels, snapshot, unchanged, with_nan
+
 torch.manual_seed(0)
 DIGITS = torch.rand(16, 1, 28, 28)
 SIGNED = DIGITS * 2 - 1
 LABELS = torch.arange(16) % 10
-NAN_DIGITS = DIGITS.clone()
-NAN_DIGITS[0, 0, 0, 0] = float("nan")
+NAN_DIGITS = with_nan(DIGITS)
+BAD_DIGITS = bad_digits(DIGITS)
+BAD_LABELS = bad_labels(LABELS)
 
-BAD_DIGITS = [
-    ([[0.5]], TypeError), (DIGITS[:, 0], ValueError), (DIGITS[:0], ValueError),
-    (NAN_DIGITS, ValueError), (DIGITS * 255, ValueError), (DIGITS * 2 - 1, ValueError),
-    ((DIGITS * 255).to(torch.uint8), TypeError),
-]
-BAD_LABELS = [
-    (LABELS.float(), TypeError), (LABELS[:5], ValueError), (LABELS + 5, ValueError),
-    (LABELS - 2, ValueError), ([0.5] * 16, TypeError),
-]
 
 
 def denoiser(classes=0):
     torch.manual_seed(0)
     return DenoisingUNet((8, 8), classes=classes)
-
-
-def snapshot(model):
-    return model.training, [p.detach().clone() for p in model.parameters()]
-
-
-def unchanged(model, before):
-    mode, params = before
-    return model.training == mode and all(
-        torch.equal(a, b) for a, b in zip(params, model.parameters()))
 
 
 # --- train_diffusion ------------------------------------------------------------------

@@ -11,17 +11,14 @@ from genlab.experiments import (GanConfig, build_models, compare, describe, knob
                                 knob_panel, run_gan)
 from genlab.models.cnn import DigitCNN
 
+from bad_inputs import bad_digits, with_nan
+
 torch.manual_seed(0)
 DIGITS = torch.rand(16, 1, 28, 28)
-NAN_DIGITS = DIGITS.clone()
-NAN_DIGITS[0, 0, 0, 0] = float("nan")
+NAN_DIGITS = with_nan(DIGITS)
+BAD_DIGITS = bad_digits(DIGITS)
 SMALL = GanConfig(steps=2, width=4, noise_dim=8, batch_size=8)
 
-BAD_DIGITS = [
-    ([[0.5]], TypeError), (DIGITS[:, 0], ValueError), (DIGITS[:0], ValueError),
-    (NAN_DIGITS, ValueError), (DIGITS * 255, ValueError), (DIGITS * 2 - 1, ValueError),
-    ((DIGITS * 255).to(torch.uint8), TypeError),
-]
 
 
 @pytest.fixture(scope="module")

@@ -195,8 +195,8 @@ def test_beside_shipped_checks_the_record(record, error, says, monkeypatch):
 def test_record_from_dict_names_what_is_missing():
     with pytest.raises(TypeError, match="^values: expected a dict"):
         Record.from_dict([1, 2])
-    with pytest.raises(ValueError, match="^values: expected a record with .*found one "
-                                         "without seconds, device"):
+    with pytest.raises(ValueError, match=r"^values: expected a dict from Record\.as_dict\(\) "
+                                         r"with .*found one without 'seconds', 'device'"):
         Record.from_dict({"history": {}, "steps": 1, "config": {}})
     record = _record(loss=[1.0, 0.5, 0.25])
     assert Record.from_dict(record.as_dict()).as_dict() == record.as_dict()

@@ -11,31 +11,15 @@ from genlab.models.cnn import DigitCNN
 from genlab.training import (confusion_matrix, evaluate, fit_autoencoder, fit_classifier,
                              jitter_digits, predict, reconstruction_error)
 
+from bad_inputs import bad_digits, bad_labels, snapshot, unchanged, with_nan
+
 torch.manual_seed(0)
 DIGITS = torch.rand(32, 1, 28, 28)
 LABELS = torch.arange(32) % 10
-NAN_DIGITS = DIGITS.clone()
-NAN_DIGITS[3, 0, 5, 5] = float("nan")
+NAN_DIGITS = with_nan(DIGITS)
+BAD_DIGITS = bad_digits(DIGITS)
 
-# (bad digits, error) for every argument that takes digits in [0, 1]
-BAD_DIGITS = [
-    ([[0.5]], TypeError),                          # a list, not a tensor
-    (DIGITS[:, 0], ValueError),                    # no channel axis
-    (DIGITS[:0], ValueError),                      # an empty batch
-    (NAN_DIGITS, ValueError),                      # a NaN: would train to a NaN history
-    (DIGITS * 255, ValueError),                    # 0-255
-    (DIGITS * 2 - 1, ValueError),                  # [-1, 1]
-    ((DIGITS * 255).to(torch.uint8), TypeError),   # bytes
-]
-# (bad labels for DIGITS, error)
-BAD_LABELS = [
-    (LABELS.float(), TypeError),                   # float labels
-    (LABELS[:10], ValueError),                     # too few
-    (LABELS + 3, ValueError),                      # 12: out of range
-    (LABELS - 1, ValueError),                      # -1
-    (LABELS[:, None], ValueError),                 # shaped (N, 1)
-    ("labels", TypeError),
-]
+BAD_LABELS = bad_labels(LABELS) + [(LABELS[:, None], ValueError)]  # shaped (N, 1)
 # (keyword, bad value, error) for the settings both fit_ functions share
 BAD_SETTINGS = [
     ("epochs", 0, ValueError), ("epochs", 2.5, TypeError),
@@ -69,16 +53,6 @@ class TinyAutoencoder(nn.Module):
 def tiny_classifier():
     torch.manual_seed(0)
     return DigitCNN(width=2, hidden=8)
-
-
-def snapshot(model):
-    return model.training, [p.detach().clone() for p in model.parameters()]
-
-
-def unchanged(model, before):
-    mode, params = before
-    return model.training == mode and all(
-        torch.equal(a, b) for a, b in zip(params, model.parameters()))
 
 
 # --- fit_classifier -------------------------------------------------------------------
