@@ -66,8 +66,8 @@ def check_float(x: torch.Tensor, name: str, *, what: str = "values") -> torch.Te
     """Floating-point ``x`` as float32 (the models' dtype); integers and booleans are
     refused with the usual fix."""
     if x.dtype == torch.bool or not x.is_floating_point():
-        fix = ("x.float() / 255 (bytes 0-255 to [0, 1])" if x.dtype == torch.uint8
-               else "x.float()")
+        fix = (f"{name}.float() / 255 (bytes 0-255 to [0, 1])" if x.dtype == torch.uint8
+               else f"{name}.float()")
         raise TypeError(f"{name}: expected float {what}, found {x.dtype}; use {fix}")
     return x if x.dtype == torch.float32 else x.float()
 
@@ -79,7 +79,7 @@ def check_finite(x: torch.Tensor, name: str) -> torch.Tensor:
         nans, count = int(torch.isnan(x).sum()), int(bad.sum())
         raise ValueError(f"{name}: expected finite values, found {nans} NaN and "
                          f"{count - nans} infinite of {x.numel()}; find where they came "
-                         "from, or replace them with torch.nan_to_num(x)")
+                         f"from, or replace them with torch.nan_to_num({name})")
     return x
 
 
@@ -94,13 +94,13 @@ def check_range(x: torch.Tensor, name: str, value_range: tuple[float, float] = U
     if low >= lo - _SLACK and high <= hi + _SLACK:
         return x
     if 25 < high <= 255 + _SLACK and low >= -_SLACK:  # a digit in bytes reaches ~255
-        fix = ("x / 255" if value_range == UNIT else "x / 127.5 - 1"
+        fix = (f"{name} / 255" if value_range == UNIT else f"{name} / 127.5 - 1"
                if value_range == SIGNED else f"rescale them to [{lo:g}, {hi:g}]")
         fix = f"they look like 0-255 bytes: use {fix}"
     elif value_range == UNIT and low >= -1 - _SLACK and high <= 1 + _SLACK:
-        fix = "a GAN's output in [-1, 1] maps to [0, 1] with (x + 1) / 2"
+        fix = f"a GAN's output in [-1, 1] maps to [0, 1] with ({name} + 1) / 2"
     else:
-        fix = "clamp them with x.clamp(...) or find where they came from"
+        fix = f"clamp them with {name}.clamp(...) or find where they came from"
     raise ValueError(f"{name}: expected values in [{lo:g}, {hi:g}], found values from "
                      f"{low:.4g} to {high:.4g}; {fix}")
 
@@ -128,8 +128,8 @@ def check_digits(images: Any, name: str = "images", *,
     when ``n`` is given, on ``device`` when given. NumPy arrays are converted."""
     x = check_tensor(images, name)
     if x.shape[-2:] == (28, 28) and x.ndim in (2, 3) or (x.ndim == 2 and x.shape[1] == 784):
-        fix = {2: "x.view(-1, 1, 28, 28)" if x.shape[-1] == 784 else "x[None, None]",
-               3: "x.unsqueeze(1)"}[x.ndim]
+        fix = {2: f"{name}.view(-1, 1, 28, 28)" if x.shape[-1] == 784 else f"{name}[None, None]",
+               3: f"{name}.unsqueeze(1)"}[x.ndim]
         raise ValueError(f"{name}: expected digits shaped (N, 1, 28, 28), found "
                          f"{tuple(x.shape)}; add the missing axes with {fix}")
     if x.ndim != 4 or tuple(x.shape[1:]) != DIGIT_SHAPE:
@@ -156,10 +156,10 @@ def check_labels(labels: Any, name: str = "labels", *, n: int | None = None,
     y = check_tensor(labels, name)
     if y.dtype == torch.bool or y.is_floating_point() or y.is_complex():
         raise TypeError(f"{name}: expected integer labels in 0..{classes - 1}, found "
-                        f"{y.dtype}; use labels.long()")
+                        f"{y.dtype}; use {name}.long()")
     if y.ndim != 1:
         raise ValueError(f"{name}: expected one label per image, shaped (N,), found "
-                         f"{tuple(y.shape)}" + ("; use labels.flatten()"
+                         f"{tuple(y.shape)}" + (f"; use {name}.flatten()"
                                                 if y.numel() == max(y.shape, default=0) else ""))
     if n is not None and len(y) != n:
         raise ValueError(f"{name}: expected {n} labels (one per image), found {len(y)}")
@@ -192,7 +192,7 @@ def check_codes(codes: Any, name: str, *, size: int, n: int | None = None,
     z = check_tensor(codes, name)
     if z.ndim == 1 and len(z) == size:
         raise ValueError(f"{name}: expected {what} shaped (N, {size}), found one vector "
-                         f"shaped ({size},); make it a batch of one with z[None]")
+                         f"shaped ({size},); make it a batch of one with {name}[None]")
     if z.ndim != 2 or z.shape[1] != size:
         raise ValueError(f"{name}: expected {what} shaped (N, {size}), found "
                          f"{tuple(z.shape)}")

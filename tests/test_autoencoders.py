@@ -172,7 +172,7 @@ def test_judge_features_and_score_samples():
     assert scores["Fréchet distance"] == pytest.approx(0.0, abs=1e-3)
     assert scores["precision"] == scores["recall"] == 1.0
     assert 1 <= scores["effective classes"] <= 10 and 0 < scores["confidence"] <= 1
-    with pytest.raises(ValueError, match=r"\(x \+ 1\) / 2"):
+    with pytest.raises(ValueError, match=r"\(images \+ 1\) / 2"):
         judge_features(judge, images[:5] * 2 - 1)
     assert not math.isnan(scores["confidence"])
 

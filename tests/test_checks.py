@@ -13,15 +13,15 @@ DIGITS = torch.rand(3, 1, 28, 28)
 
 
 @pytest.mark.parametrize("images, error, says", [
-    (DIGITS[:, 0], ValueError, r"found \(3, 28, 28\); add the missing axes with x\.unsqueeze\(1\)"),
-    (DIGITS.view(3, 784), ValueError, r"x\.view\(-1, 1, 28, 28\)"),
-    (DIGITS[0, 0], ValueError, r"x\[None, None\]"),
+    (DIGITS[:, 0], ValueError, r"found \(3, 28, 28\); add the missing axes with pictures\.unsqueeze\(1\)"),
+    (DIGITS.view(3, 784), ValueError, r"pictures\.view\(-1, 1, 28, 28\)"),
+    (DIGITS[0, 0], ValueError, r"pictures\[None, None\]"),
     (torch.rand(3, 3, 28, 28), ValueError, r"shaped \(N, 1, 28, 28\), found \(3, 3, 28, 28\)"),
     (torch.rand(0, 1, 28, 28), ValueError, "empty batch"),
-    ((DIGITS * 255).byte(), TypeError, r"found torch\.uint8; use x\.float\(\) / 255"),
+    ((DIGITS * 255).byte(), TypeError, r"found torch\.uint8; use pictures\.float\(\) / 255"),
     (DIGITS > 0.5, TypeError, "found torch.bool"),
-    (DIGITS * 255, ValueError, r"0-255 bytes: use x / 255"),
-    (DIGITS * 2 - 1, ValueError, r"\(x \+ 1\) / 2"),
+    (DIGITS * 255, ValueError, r"0-255 bytes: use pictures / 255"),
+    (DIGITS * 2 - 1, ValueError, r"\(pictures \+ 1\) / 2"),
     (DIGITS + 3, ValueError, r"from 3 to 4|clamp"),
     (DIGITS.clone().fill_(float("nan")), ValueError, "2352 NaN and 0 infinite"),
     (DIGITS.clone().fill_(float("inf")), ValueError, "0 NaN and 2352 infinite"),
@@ -61,12 +61,12 @@ def test_check_range_tolerates_rounding_only():
 
 
 @pytest.mark.parametrize("labels, kwargs, error, says", [
-    (torch.tensor([1.0, 2.0]), {}, TypeError, r"found torch\.float32; use labels\.long\(\)"),
+    (torch.tensor([1.0, 2.0]), {}, TypeError, r"found torch\.float32; use y\.long\(\)"),
     (torch.tensor([True]), {}, TypeError, "torch.bool"),
     (torch.tensor([1, 12]), {}, ValueError, r"in 0\.\.9, found 1\.\.12"),
     (torch.tensor([-1, 3]), {}, ValueError, r"in 0\.\.9, found -1\.\.3"),
     (torch.tensor([-2, 3]), {"missing": True}, ValueError, r"or -1 for no label"),
-    (torch.tensor([[1], [2]]), {}, ValueError, r"shaped \(N,\), found \(2, 1\); use labels\.flatten"),
+    (torch.tensor([[1], [2]]), {}, ValueError, r"shaped \(N,\), found \(2, 1\); use y\.flatten"),
     (torch.tensor([1, 2]), {"n": 3}, ValueError, "expected 3 labels"),
     (torch.tensor([1, 4]), {"classes": 3}, ValueError, r"in 0\.\.2"),
     (["a", "b"], {}, TypeError, "not a list of numbers"),
@@ -97,7 +97,7 @@ def test_check_condition_knows_conditional_from_unconditional():
     (torch.zeros(4), ValueError, r"one vector shaped \(4,\); make it a batch of one with z\[None\]"),
     (torch.zeros(2, 5), ValueError, r"\(N, 4\), found \(2, 5\)"),
     (torch.zeros(0, 4), ValueError, "empty batch"),
-    (torch.zeros(2, 4, dtype=torch.long), TypeError, "x.float()"),
+    (torch.zeros(2, 4, dtype=torch.long), TypeError, "z.float()"),
     (torch.full((2, 4), float("nan")), ValueError, "8 NaN"),
     ([0.0] * 4, TypeError, "wrap a list"),
 ])

@@ -73,7 +73,7 @@ def test_kernels_are_checked(function, kernel, error):
 @pytest.mark.parametrize("function", [convolution.draw_convolution,
                                       convolution.stamp_animation])
 def test_drawn_images_must_be_in_the_unit_range(function):
-    with pytest.raises(ValueError, match=r"^image: expected values in \[0, 1\].*x / 255"):
+    with pytest.raises(ValueError, match=r"^image: expected values in \[0, 1\].*image / 255"):
         function(IMAGE * 255, KERNEL)
 
 

@@ -26,7 +26,7 @@ def close_figures():
     (torch.rand(2, 5, 8, 8), {}, ValueError, r"^images: expected images shaped"),
     (torch.rand(0, 1, 28, 28), {}, ValueError, r"^images: expected at least one image"),
     (NAN_IMAGES, {}, ValueError, r"^images: expected finite values"),
-    (IMAGES * 255, {}, ValueError, r"^images: expected values in \[0, 1\].*x / 255"),
+    (IMAGES * 255, {}, ValueError, r"^images: expected values in \[0, 1\].*images / 255"),
     (IMAGES * 255, {"value_range": (-1, 1)}, ValueError, r"^images: expected values in \[-1, 1\]"),
     ((IMAGES * 255).byte(), {}, TypeError, r"^images: expected float pixels.*/ 255"),
     (IMAGES > 0.5, {}, TypeError, r"^images: expected float"),
