@@ -9,6 +9,12 @@ One step of GAN training, as the article tells it:
    ``log(1 - D(G(z)))``, whose gradient vanishes exactly when the discriminator wins;
    the *non-saturating* loss maximises ``log D(G(z))`` instead (Goodfellow et al., 2014).
 
+``loss="wasserstein"`` swaps both losses for those of a Wasserstein GAN with gradient
+penalty (Gulrajani et al., 2017): the discriminator becomes a *critic* whose score is
+an unbounded real number, not a probability. It lowers ``mean C(fake) - mean C(real)``
+plus ``gp_weight`` times :func:`gradient_penalty`; the generator lowers
+``-mean C(fake)``.
+
 :func:`train_gan` repeats that, calls ``hooks`` after every step (the live dashboard is
 one), and stops with :class:`TrainingDiverged` — naming the likely cause — as soon as a
 loss stops being a finite number, rather than training on garbage.
@@ -33,9 +39,13 @@ from .frame import (Budget, History, Steps, TrainingDiverged, check_finite, endl
 from .models.gan import to_signed_range
 
 __all__ = ["GENERATOR_LOSSES", "TrainingDiverged", "discriminator_loss", "generator_loss",
-           "shift_images", "AveragedGenerator", "train_gan"]
+           "critic_loss", "gradient_penalty", "shift_images", "AveragedGenerator",
+           "train_gan"]
 
-GENERATOR_LOSSES = ("non-saturating", "saturating")
+GENERATOR_LOSSES = ("non-saturating", "saturating", "wasserstein")
+"""The kinds of loss :func:`train_gan` knows (its ``loss``), the one list of them. The
+first two are the generator's half of the usual GAN (the discriminator's half is the
+same binary cross-entropy for both); ``"wasserstein"`` changes both halves."""
 
 
 def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor,
@@ -57,7 +67,8 @@ def _discriminator_loss(real_logits, fake_logits, real_target):
 
 
 def generator_loss(fake_logits: torch.Tensor, kind: str = "non-saturating") -> torch.Tensor:
-    """The generator's loss on the discriminator's logits for its fakes."""
+    """The generator's loss on the discriminator's logits for its fakes (for
+    ``kind="wasserstein"``, on the critic's scores: ``-mean C(G(z))``)."""
     fake_logits = _check_logits(fake_logits, "fake_logits")
     return _generator_loss(fake_logits, check_choice(kind, "kind", GENERATOR_LOSSES))
 
@@ -65,7 +76,57 @@ def generator_loss(fake_logits: torch.Tensor, kind: str = "non-saturating") -> t
 def _generator_loss(fake_logits, kind):
     if kind == "non-saturating":
         return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+    if kind == "wasserstein":
+        return -fake_logits.mean()
     return -F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+
+
+def critic_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
+    """A Wasserstein critic's loss without its penalty: ``mean C(fake) - mean C(real)``.
+
+    Its negative is the critic's estimate of how far apart the two sets of images are
+    (the earth mover's distance, if the critic is 1-Lipschitz). The scores are real
+    numbers of any size, not probabilities: no sigmoid, nothing to saturate."""
+    real_scores = _check_logits(real_scores, "real_scores")
+    fake_scores = _check_logits(fake_scores, "fake_scores")
+    return fake_scores.mean() - real_scores.mean()
+
+
+def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
+                     labels: torch.Tensor | None = None,
+                     generator: torch.Generator | None = None) -> torch.Tensor:
+    """The gradient penalty of WGAN-GP (Gulrajani et al., 2017):
+    ``mean((||grad_x C(x_hat)||_2 - 1)^2)`` at ``x_hat = eps * real + (1 - eps) * fake``,
+    one ``eps ~ U[0, 1]`` per image (drawn with ``generator`` when given).
+
+    It asks the critic for gradients of norm 1 on the points between real digits and
+    fakes — where the Kantorovich-Rubinstein duality needs a 1-Lipschitz critic — and
+    replaces the first WGAN's weight clipping. ``real`` and ``fake`` are digits in
+    [-1, 1] of the same shape; ``labels`` go to a conditional critic with every point.
+    Differentiable with respect to the critic's weights (``fake`` is detached)."""
+    check_model(critic, "critic")
+    real = check_digits(real, "real", value_range=SIGNED)
+    fake = check_digits(fake, "fake", value_range=SIGNED)
+    if real.shape != fake.shape:
+        raise ValueError(f"fake: expected the shape of real, {tuple(real.shape)}, found "
+                         f"{tuple(fake.shape)}")
+    classes = getattr(critic, "classes", 0)
+    labels = check_condition(labels, n=len(real), classes=classes)
+    check_generator(generator)
+    device = module_device(critic)
+    real, fake = real.to(device), fake.to(device)
+    if labels is None:
+        return _gradient_penalty(critic, real, fake, generator)
+    labels = labels.to(device)
+    return _gradient_penalty(lambda x: critic(x, labels), real, fake, generator)
+
+
+def _gradient_penalty(critic, real, fake, generator=None):
+    """:func:`gradient_penalty` without the checks; ``critic`` maps images to scores."""
+    eps = torch.rand(len(real), 1, 1, 1, generator=generator).to(real.device)
+    between = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
+    grad, = torch.autograd.grad(critic(between).sum(), between, create_graph=True)
+    return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
 
 
 def _check_logits(logits: Any, name: str) -> torch.Tensor:
@@ -144,7 +205,8 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
               seconds: float | None = None, batch_size: int = 64, lr_g: float = 2e-4,
               lr_d: float = 2e-4, betas: tuple[float, float] = (0.5, 0.999),
               d_steps: int = 1, g_steps: int = 1, loss: str = "non-saturating",
-              real_target: float = 1.0, augment: int = 0, cooldown: float = 0.0,
+              real_target: float = 1.0, gp_weight: float = 10.0, augment: int = 0,
+              cooldown: float = 0.0,
               mismatched: bool = True, seed: int = 0,
               hooks: Sequence[Callable[[int, dict[str, float]], None]] = (),
               progress: bool = True) -> History:
@@ -161,10 +223,18 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
     ``cooldown=0.3`` lowers both learning rates linearly to zero over the last 30% of
     training (of the steps, or of the seconds, whichever runs out first), so the
     players settle instead of stopping mid-chase.
+    ``loss="wasserstein"`` trains the discriminator as a Wasserstein critic with
+    gradient penalty (weighted by ``gp_weight``, used by this loss only): it must have
+    no batch normalisation (``Discriminator(..., batch_norm=False)``), since the penalty
+    is per image; label smoothing (``real_target``) has no meaning for its scores and
+    must stay 1; with labels it needs ``mismatched=False``. WGAN-GP's paper uses
+    ``betas=(0.0, 0.9)`` and ``d_steps=5``.
     Each hook is called as ``hook(step, logs)`` after every generator step, with the
     losses, the means of D(x) and D(G(z)), and the size of the generator's gradient.
     Returns the per-step history: ``d_loss``, ``g_loss``, ``g_grad``, ``d_real``,
-    ``d_fake``, ``seconds``.
+    ``d_fake``, ``seconds``. ``d_real`` and ``d_fake`` are mean probabilities, or for
+    ``loss="wasserstein"`` the critic's mean scores (any real numbers; their gap
+    ``d_real - d_fake`` is its estimate of the distance between real and fake).
     """
     check_gan_generator(generator)
     check_model(discriminator, "discriminator")
@@ -172,20 +242,34 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
     labels = _check_gan_labels(labels, generator, discriminator, len(images))
     budget = Budget(steps, seconds, cooldown)
     # checked and converted, in the order given
-    batch_size, lr_g, lr_d, betas, d_steps, g_steps, loss, real_target, augment, seed = \
-        check_gan_settings(batch_size=batch_size, lr_g=lr_g, lr_d=lr_d, betas=betas,
-                           d_steps=d_steps, g_steps=g_steps, loss=loss,
-                           real_target=real_target, augment=augment, seed=seed).values()
+    (batch_size, lr_g, lr_d, betas, d_steps, g_steps, loss, real_target, gp_weight,
+     augment, seed) = check_gan_settings(
+        batch_size=batch_size, lr_g=lr_g, lr_d=lr_d, betas=betas, d_steps=d_steps,
+        g_steps=g_steps, loss=loss, real_target=real_target, gp_weight=gp_weight,
+        augment=augment, seed=seed).values()
     mismatched = check_flag(mismatched, "mismatched")
     progress = check_flag(progress, "progress")
     hooks = check_hooks(hooks)
     conditional = labels is not None
+    wasserstein = loss == "wasserstein"
+    if wasserstein:
+        _check_critic(discriminator)
+        if conditional and mismatched:
+            raise ValueError("mismatched: expected False with loss='wasserstein' and labels, "
+                             "found True: a critic's score on a real digit with a wrong "
+                             "label has no lower bound (the penalty only looks between "
+                             "real digits and fakes), so it would run off to minus "
+                             "infinity; pass mismatched=False")
     batches = Batches(to_signed_range(images), *([labels] if conditional else []),
                       batch_size=batch_size, seed=seed)
     advice = (f"Likely causes: a learning rate too high for this model (discriminator "
               f"{lr_d:g}, generator {lr_g:g}; try 2e-4), or the saturating loss driving "
               "logits to infinity. Lower the learning rates, use the non-saturating loss, "
-              "or add spectral normalisation to the discriminator.")
+              "or add spectral normalisation to the discriminator.") if not wasserstein else (
+              f"Likely causes: a learning rate too high for this critic (critic {lr_d:g}, "
+              f"generator {lr_g:g}; try 1e-4), or a gradient penalty too weak to keep its "
+              f"scores in bounds (gp_weight={gp_weight:g}; try 10). Lower the learning "
+              "rates or raise gp_weight.")
     torch.manual_seed(seed)
     shifts = torch.Generator().manual_seed(seed + 1)
     history = History()
@@ -204,6 +288,8 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
             z = torch.randn(n, generator.noise_dim, device=device)
             return generator(z, y) if conditional else generator(z)
 
+        # D(x) as a probability; a critic's scores as they are
+        verdict = (lambda scores: scores.detach()) if wasserstein else torch.sigmoid
         generator.train()
         discriminator.train()
         steps = Steps(budget, [(opt_g, lr_g), (opt_d, lr_d)], desc="GAN training",
@@ -218,7 +304,13 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
                 with torch.set_grad_enabled(i == d_steps - 1):
                     fake = generate(len(real), y)
                 real_logits, fake_logits = judge(real, y), judge(fake.detach(), y)
-                d_loss = _discriminator_loss(real_logits, fake_logits, real_target)
+                if wasserstein:
+                    # The critic's loss: fakes down, real digits up, and gradients of
+                    # norm 1 between them (judged as the critic judges, shifts and all).
+                    d_loss = (fake_logits.mean() - real_logits.mean() + gp_weight
+                              * _gradient_penalty(lambda x: judge(x, y), real, fake))
+                else:
+                    d_loss = _discriminator_loss(real_logits, fake_logits, real_target)
                 if conditional and mismatched:
                     # Real digits with a wrong label count as fakes too, so the
                     # discriminator must check the label from the first step on.
@@ -241,8 +333,8 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
                 opt_g.step()
             logs = {"d_loss": d_loss.item(), "g_loss": g_loss.item(),
                     "g_grad": g_grad.item(),
-                    "d_real": torch.sigmoid(real_logits).mean().item(),
-                    "d_fake": torch.sigmoid(fake_logits).mean().item()}
+                    "d_real": verdict(real_logits).mean().item(),
+                    "d_fake": verdict(fake_logits).mean().item()}
             check_finite(step, logs, advice)
             history.append(**logs, seconds=steps.elapsed)
             for hook in hooks:
@@ -273,6 +365,7 @@ _KNOBS = {
     "g_steps": lambda v, name: check_count(v, name),
     "loss": lambda v, name: check_choice(v, name, GENERATOR_LOSSES),
     "real_target": lambda v, name: check_number(v, name, low=0, high=1, low_open=True),
+    "gp_weight": lambda v, name: check_number(v, name, low=0),
     "augment": lambda v, name: check_count(v, name, minimum=0, maximum=27),
     "seed": lambda v, name: check_count(v, name, minimum=0),
 }
@@ -281,8 +374,24 @@ _KNOBS = {
 def check_gan_settings(**knobs: Any) -> dict[str, Any]:
     """The knobs of :func:`train_gan` given, checked and converted (NumPy numbers to
     Python ones): the one place for them, shared with
-    :class:`genlab.experiments.GanConfig`."""
-    return {name: _KNOBS[name](value, name) for name, value in knobs.items()}
+    :class:`genlab.experiments.GanConfig`. Label smoothing with the Wasserstein loss is
+    refused: ``real_target`` is a probability, and a critic's score is none."""
+    knobs = {name: _KNOBS[name](value, name) for name, value in knobs.items()}
+    if knobs.get("loss") == "wasserstein" and knobs.get("real_target", 1.0) != 1.0:
+        raise ValueError(f"real_target: expected 1.0 with loss='wasserstein', found "
+                         f"{knobs['real_target']:g}: label smoothing sets the probability "
+                         "a discriminator should give real digits, and a Wasserstein "
+                         "critic's score is not a probability")
+    return knobs
+
+
+def _check_critic(critic: nn.Module, name: str = "discriminator") -> None:
+    """A Wasserstein critic judges each image alone: no batch normalisation."""
+    if any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in critic.modules()):
+        raise ValueError(f"{name}: expected a critic without batch normalisation for "
+                         "loss='wasserstein' (Discriminator(..., batch_norm=False)), found "
+                         "a BatchNorm layer: the gradient penalty is taken image by image, "
+                         "and batch normalisation mixes the images of a batch")
 
 
 def check_gan_generator(generator: Any, name: str = "generator") -> nn.Module:

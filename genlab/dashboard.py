@@ -47,13 +47,15 @@ class Dashboard:
     ``judge`` the digit classifier of :func:`genlab.judge.load_judge`; ``noise`` the
     fixed noise ``(n, noise_dim)`` of the sample grid and the measurements (and
     ``labels`` with it, for a conditional generator); ``real`` real digits in [0, 1]
-    for the Fréchet distance.
+    for the Fréchet distance. ``critic=True`` for a Wasserstein critic
+    (``loss="wasserstein"``): its verdicts are unbounded scores, not probabilities, and
+    are drawn so.
     """
 
     def __init__(self, generator: nn.Module, judge: nn.Module | None = None, *,
                  noise: torch.Tensor | None = None, labels: torch.Tensor | None = None,
                  real: torch.Tensor | None = None, every: int = 100, grid: int = 64,
-                 live: bool = True, title: str = "GAN training"):
+                 live: bool = True, title: str = "GAN training", critic: bool = False):
         noise_dim = check_gan_generator(generator).noise_dim
         judge = None if judge is None else check_model(judge, "judge")
         if noise is None:
@@ -69,6 +71,7 @@ class Dashboard:
         real = None if real is None else check_digits(real, "real")
         every, grid = check_count(every, "every"), check_count(grid, "grid")
         live = check_flag(live, "live")
+        self.critic = check_flag(critic, "critic")
         check_text(title, "title")
         self.generator, self.judge, self.noise, self.labels = generator, judge, noise, labels
         self.every, self.grid, self.live, self.title = every, min(grid, len(noise)), live, title
@@ -176,10 +179,14 @@ class Dashboard:
         for name, label in [("d_loss", "discriminator"), ("g_loss", "generator")]:
             axes[0].plot(*_smoothed(self.steps, self.curves[name], smooth), label=label)
         axes[0].set(title="losses", xlabel="step")
-        for name, label in [("d_real", "D(x), real"), ("d_fake", "D(G(z)), fake")]:
+        who = "C" if self.critic else "D"
+        for name, label in [("d_real", f"{who}(x), real"), ("d_fake", f"{who}(G(z)), fake")]:
             axes[1].plot(*_smoothed(self.steps, self.curves[name], smooth), label=label)
-        axes[1].axhline(0.5, color="grey", lw=0.8, ls=":")
-        axes[1].set(title="discriminator's verdicts", xlabel="step", ylim=(0, 1))
+        if self.critic:  # unbounded scores: only their gap means something
+            axes[1].set(title="critic's scores", xlabel="step")
+        else:
+            axes[1].axhline(0.5, color="grey", lw=0.8, ls=":")
+            axes[1].set(title="discriminator's verdicts", xlabel="step", ylim=(0, 1))
         for ax in axes[:2]:
             ax.legend(fontsize=8)
             ax.grid(alpha=0.3)

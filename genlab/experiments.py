@@ -32,7 +32,11 @@ from .training import History
 
 @dataclass(frozen=True)
 class GanConfig:
-    """Everything that defines one GAN training run (see ``train_gan`` for the knobs)."""
+    """Everything that defines one GAN training run (see ``train_gan`` for the knobs).
+
+    ``loss="wasserstein"`` makes the discriminator a Wasserstein critic: built without
+    batch normalisation, trained with a gradient penalty of weight ``gp_weight`` (which
+    the other losses ignore)."""
 
     steps: int = 400
     width: int = 32
@@ -45,6 +49,7 @@ class GanConfig:
     g_steps: int = 1
     loss: str = "non-saturating"
     real_target: float = 1.0
+    gp_weight: float = 10.0
     spectral: bool = False
     augment: int = 0
     average: float | None = None
@@ -56,7 +61,7 @@ class GanConfig:
         bad knob is named when the configuration is made, not steps into a run."""
         knobs = check_gan_settings(**{k: getattr(self, k) for k in (
             "steps", "batch_size", "lr_g", "lr_d", "betas", "d_steps", "g_steps", "loss",
-            "real_target", "augment", "seed")})
+            "real_target", "gp_weight", "augment", "seed")})
         knobs.update(width=check_count(self.width, "width"),
                      noise_dim=check_count(self.noise_dim, "noise_dim"),
                      spectral=check_flag(self.spectral, "spectral"),
@@ -100,11 +105,13 @@ class Run:
 
 
 def build_models(config: GanConfig) -> tuple[Generator, Discriminator]:
-    """A seeded generator and discriminator for ``config``."""
+    """A seeded generator and discriminator for ``config`` (for the Wasserstein loss, a
+    critic without batch normalisation: its gradient penalty is taken image by image)."""
     _check_config(config)
     torch.manual_seed(config.seed)
     return (Generator(config.noise_dim, config.width),
-            Discriminator(config.width, spectral=config.spectral))
+            Discriminator(config.width, spectral=config.spectral,
+                          batch_norm=config.loss != "wasserstein"))
 
 
 def run_gan(config: GanConfig, images: torch.Tensor, judge, real: torch.Tensor, *,
@@ -147,7 +154,8 @@ def run_gan(config: GanConfig, images: torch.Tensor, judge, real: torch.Tensor, 
         hooks.append(averaged)
         watched = averaged.model
     dashboard = Dashboard(watched, judge, real=real, every=every, live=live,
-                          title=title or describe(config))
+                          title=title or describe(config),
+                          critic=config.loss == "wasserstein")
     hooks.append(dashboard)
     if live:
         from IPython.display import display
@@ -157,7 +165,8 @@ def run_gan(config: GanConfig, images: torch.Tensor, judge, real: torch.Tensor, 
                         batch_size=config.batch_size, lr_g=config.lr_g, lr_d=config.lr_d,
                         betas=config.betas, d_steps=config.d_steps,
                         g_steps=config.g_steps, loss=config.loss,
-                        real_target=config.real_target, augment=config.augment,
+                        real_target=config.real_target, gp_weight=config.gp_weight,
+                        augment=config.augment,
                         seed=config.seed, hooks=hooks, progress=progress)
     if config.steps % every:
         dashboard.checkpoint(config.steps)

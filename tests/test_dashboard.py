@@ -2,6 +2,7 @@
 of the model cache."""
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 import pytest
 import torch
 
@@ -104,6 +105,25 @@ def test_run_gan_is_seeded_and_measured(digits, judge):
         run_gan(config.changed(spectral=True), digits[0], judge, digits[0][:100],
                 start=run_gan(config.changed(average=None), digits[0], judge,
                               digits[0][:100], progress=False), progress=False)
+
+
+def test_a_wasserstein_run_draws_critic_scores_not_probabilities(digits, judge):
+    config = GanConfig(steps=4, width=8, noise_dim=16, batch_size=32, loss="wasserstein",
+                       betas=(0.0, 0.9))
+    run = run_gan(config, digits[0], judge, digits[0][:100], every=2, progress=False)
+    assert run.dashboard.critic and not any(
+        isinstance(m, torch.nn.BatchNorm2d) for m in run.discriminator.modules())
+    panel = run.figure().axes[1]
+    assert panel.get_title() == "critic's scores"
+    assert [line.get_label() for line in panel.get_lines()] == ["C(x), real",
+                                                                "C(G(z)), fake"]
+    # the scores set the panel's range: nothing is cut off at [0, 1]
+    low, high = panel.get_ylim()
+    assert low <= min(run.history.d_fake) and high >= max(run.history.d_real)
+    plain = run_gan(config.changed(loss="non-saturating"), digits[0], judge,
+                    digits[0][:100], every=2, progress=False)
+    assert plain.figure().axes[1].get_ylim() == (0, 1) and not plain.dashboard.critic
+    plt.close("all")
 
 
 def test_config_changes_and_descriptions():

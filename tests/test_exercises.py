@@ -170,3 +170,37 @@ def test_generator_loss_function():
     assert not summed and "mean over the batch" in summed.message
     assert "return statement" in gans.generator_loss.check(lambda logits: None).message
     assert "raised ZeroDivisionError" in gans.generator_loss.check(lambda logits: 1 / 0).message
+
+
+def _penalty(norms_of, reduce=lambda d: (d ** 2).mean(), score=lambda s: s.sum()):
+    """A reader's gradient penalty, with a slip where the arguments say."""
+    def penalty(critic, between):
+        grad, = torch.autograd.grad(score(critic(between)), between)
+        return reduce(norms_of(grad) - 1)
+    return penalty
+
+
+def test_gradient_penalty_function_names_the_likely_slips():
+    per_image = lambda g: g.flatten(1).norm(dim=1)  # noqa: E731
+    right = gans.gradient_penalty.check(_penalty(per_image))
+    assert right, right
+    # create_graph=True, as in training, is right too
+    assert gans.gradient_penalty.check(lambda c, x: ((torch.autograd.grad(
+        c(x).sum(), x, create_graph=True)[0].flatten(1).norm(dim=1) - 1) ** 2).mean())
+    for slip, says in [
+            (_penalty(lambda g: g.norm()), "one norm per image"),
+            (_penalty(lambda g: g.flatten(1).pow(2).sum(1)), "the norm itself"),
+            (_penalty(per_image, reduce=lambda d: d.mean()), "square each image's distance"),
+            (_penalty(per_image, reduce=lambda d: d.abs().mean()), "absolute value"),
+            (_penalty(per_image, reduce=lambda d: (d ** 2).sum()), "take the mean"),
+            (_penalty(per_image, reduce=lambda d: (d.clamp(min=0) ** 2).mean()), "one-sided"),
+            (_penalty(per_image, score=lambda s: s.mean()), "not their mean"),
+            (_penalty(per_image, reduce=lambda d: (d ** 2).mean() + 0.1), "expected")]:
+        feedback = gans.gradient_penalty.check(slip)
+        assert not feedback and says in feedback.message, (says, feedback.message)
+    # the checker leaves torch's global random numbers as it found them
+    torch.manual_seed(5)
+    expected = torch.rand(3)
+    torch.manual_seed(5)
+    gans.gradient_penalty.check(_penalty(per_image))
+    assert torch.equal(torch.rand(3), expected)

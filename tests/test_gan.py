@@ -3,8 +3,9 @@
 import pytest
 import torch
 
-from genlab.adversarial import (AveragedGenerator, TrainingDiverged, discriminator_loss,
-                                generator_loss, shift_images, train_gan)
+from genlab.adversarial import (AveragedGenerator, TrainingDiverged, critic_loss,
+                                discriminator_loss, generator_loss, gradient_penalty,
+                                shift_images, train_gan)
 from genlab.data import load_digits
 from genlab.models.gan import (BatchSpread, Discriminator, Generator, to_signed_range,
                                to_unit_range)
@@ -53,7 +54,7 @@ def test_losses_known_values():
         generator_loss(logits, kind).backward()
         assert (logits.grad.abs().max() < 1e-3) == expect_small
     with pytest.raises(ValueError, match="^kind: expected one of 'non-saturating'"):
-        generator_loss(zero, "wasserstein")
+        generator_loss(zero, "hinge")
 
 
 def test_a_discriminator_step_lowers_its_loss_on_a_fixed_batch():
@@ -171,6 +172,24 @@ def test_batch_spread_sees_a_collapsed_batch():
     assert d(torch.rand(5, 1, 28, 28) * 2 - 1).shape == (5,)
 
 
+def test_batch_spread_with_labels_sees_a_collapse_within_each_label():
+    """Ten different digits, each drawn four times alike: the batch varies, each label
+    does not. Measured over the batch the collapse hides; measured per label it shows."""
+    one_per_label = torch.randn(10, 3, 7, 7)
+    labels = torch.arange(10).repeat(4)
+    collapsed = one_per_label[labels]
+    assert BatchSpread()(collapsed)[:, -1].mean() > 0.5
+    assert BatchSpread()(collapsed, labels)[:, -1].max() < 1e-3
+    varied = collapsed + torch.randn_like(collapsed)
+    per_label = BatchSpread()(varied, labels)[:, -1]
+    # each image gets its own label's spread, computed by hand
+    by_hand = torch.stack([varied[labels == k].std(0, unbiased=False).mean()
+                           for k in range(10)])[labels]
+    assert torch.allclose(per_label[:, 0, 0], by_hand, atol=1e-5)
+    conditional = Discriminator(8, classes=10, batch_spread=True)
+    assert conditional(torch.rand(40, 1, 28, 28) * 2 - 1, labels).shape == (40,)
+
+
 def test_generator_decode_and_sample_are_unit_range_and_seeded():
     g = Generator(16, 8, classes=10).train()
     a = g.sample(6, torch.Generator().manual_seed(3), labels=torch.arange(6))
@@ -185,3 +204,116 @@ def test_refining_generator_ends_with_a_full_size_convolution():
              and not isinstance(m, torch.nn.ConvTranspose2d)]
     assert len(convs) == 1 and convs[0].kernel_size == (3, 3) and convs[0].in_channels == 4
     assert g(torch.randn(3, 16)).shape == (3, 1, 28, 28)
+
+
+# --- the Wasserstein critic ---------------------------------------------------------------
+
+class LinearCritic(torch.nn.Module):
+    """C(x) = <w, x> (+ a per-label offset): its gradient is w at every image."""
+
+    def __init__(self, weight, classes=0):
+        super().__init__()
+        self.weight, self.classes = torch.nn.Parameter(weight), classes
+        self.offset = torch.nn.Parameter(torch.arange(float(max(classes, 1))))
+
+    def forward(self, x, labels=None):
+        score = (x * self.weight).flatten(1).sum(1)
+        return score + (self.offset[labels] if self.classes else 0)
+
+
+def test_gradient_penalty_is_zero_for_a_unit_gradient_and_matches_a_hand_computation():
+    torch.manual_seed(0)
+    real, fake = torch.rand(6, 1, 28, 28) * 2 - 1, torch.rand(6, 1, 28, 28) * 2 - 1
+    direction = torch.randn(1, 28, 28)
+    unit = LinearCritic(direction / direction.norm())
+    assert gradient_penalty(unit, real, fake).item() == pytest.approx(0.0, abs=1e-10)
+    # |w| = 3 everywhere: (3 - 1)^2 = 4, whatever the points in between
+    assert gradient_penalty(LinearCritic(3 * direction / direction.norm()), real,
+                            fake).item() == pytest.approx(4.0, rel=1e-5)
+    # labels reach the critic but its offsets do not change the gradient
+    labelled = LinearCritic(0.5 * direction / direction.norm(), classes=10)
+    assert gradient_penalty(labelled, real, fake, torch.arange(6)).item() == \
+        pytest.approx(0.25, rel=1e-5)
+    # A critic whose gradient differs between images: C(x) = sum(x^2) / 2, gradient x.
+    square = lambda x: (x ** 2).flatten(1).sum(1) / 2  # noqa: E731
+    critic = torch.nn.Module()
+    critic.forward = square
+    eps = torch.rand(6, 1, 1, 1, generator=torch.Generator().manual_seed(3))
+    between = eps * real + (1 - eps) * fake
+    by_hand = ((between.flatten(1).norm(dim=1) - 1) ** 2).mean()
+    penalty = gradient_penalty(critic, real, fake, generator=torch.Generator().manual_seed(3))
+    assert penalty.item() == pytest.approx(by_hand.item(), rel=1e-5) and penalty > 1
+
+
+def test_gradient_penalty_reaches_the_critics_weights():
+    torch.manual_seed(0)
+    critic = LinearCritic(torch.full((1, 28, 28), 0.1))  # norm 2.8: penalised
+    real, fake = torch.rand(4, 1, 28, 28) * 2 - 1, torch.rand(4, 1, 28, 28) * 2 - 1
+    gradient_penalty(critic, real, fake).backward()
+    # d/dw (|w| - 1)^2 = 2 (|w| - 1) w / |w|: every weight pulled towards a smaller norm
+    expected = 2 * (2.8 - 1) * 0.1 / 2.8
+    assert torch.allclose(critic.weight.grad, torch.full((1, 28, 28), expected), rtol=1e-4)
+
+
+def test_wasserstein_losses_are_differences_of_means():
+    real, fake = torch.tensor([3.0, 5.0]), torch.tensor([-1.0, 2.0, 5.0])
+    assert critic_loss(real, fake).item() == pytest.approx(2.0 - 4.0)
+    assert generator_loss(fake, "wasserstein").item() == pytest.approx(-2.0)
+    # no sigmoid: the push on a fake does not fade however low its score
+    scores = torch.full((4,), -50.0, requires_grad=True)
+    generator_loss(scores, "wasserstein").backward()
+    assert torch.allclose(scores.grad, torch.full((4,), -0.25))
+
+
+def test_a_short_wasserstein_run_separates_real_from_fake():
+    images, _ = load_digits("train")
+    torch.manual_seed(0)
+    g, critic = Generator(16, 8), Discriminator(8, batch_norm=False)
+    history = train_gan(g, critic, images[:512], steps=40, batch_size=32, lr_g=5e-4,
+                        lr_d=1e-3, betas=(0.0, 0.9), loss="wasserstein", progress=False)
+    assert len(history.d_loss) == 40
+    gaps = torch.tensor(history.d_real) - torch.tensor(history.d_fake)
+    assert gaps[-10:].mean() > 0.5  # real digits score higher than fakes
+    # scores, not probabilities: they leave [0, 1]
+    assert max(map(abs, history.d_real + history.d_fake)) > 1
+    # the critic, after training, still scores held-out real digits above fresh fakes
+    with torch.no_grad():
+        real = critic(to_signed_range(load_digits("test")[0][:200])).mean()
+        fake = critic(g(torch.randn(200, 16))).mean()
+    assert real > fake
+
+
+def test_wasserstein_with_labels_trains_without_mismatched_pairs():
+    images, labels = load_digits("train")
+    torch.manual_seed(0)
+    g, critic = Generator(16, 8, classes=10), Discriminator(8, classes=10, batch_norm=False)
+    history = train_gan(g, critic, images[:128], labels[:128], steps=3, batch_size=32,
+                        loss="wasserstein", mismatched=False, progress=False)
+    assert len(history.d_loss) == 3
+    with pytest.raises(ValueError, match="^mismatched: expected False"):
+        train_gan(g, critic, images[:128], labels[:128], steps=1, loss="wasserstein",
+                  progress=False)
+
+
+def test_wasserstein_refuses_a_critic_with_batch_norm_and_label_smoothing():
+    images, _ = load_digits("train")
+    g = Generator(16, 8)
+    with pytest.raises(ValueError, match="^discriminator: expected a critic without batch"):
+        train_gan(g, Discriminator(8), images[:64], steps=1, loss="wasserstein",
+                  progress=False)
+    with pytest.raises(ValueError, match="^real_target: expected 1.0 with loss='wasserstein'"):
+        train_gan(g, Discriminator(8, batch_norm=False), images[:64], steps=1,
+                  loss="wasserstein", real_target=0.9, progress=False)
+    # spectral normalisation drops batch norm: a valid critic
+    train_gan(g, Discriminator(8, spectral=True), images[:64], steps=1, batch_size=32,
+              loss="wasserstein", progress=False)
+
+
+def test_a_diverging_critic_names_the_wasserstein_causes():
+    images, _ = load_digits("train")
+    g, critic = Generator(16, 8), Discriminator(8, batch_norm=False)
+    with torch.no_grad():
+        critic.score.weight.fill_(float("nan"))
+    with pytest.raises(TrainingDiverged, match=r"d_loss.*step 1.*gp_weight"):
+        train_gan(g, critic, images[:64], steps=3, batch_size=32, loss="wasserstein",
+                  progress=False)

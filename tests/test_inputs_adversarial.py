@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from genlab.adversarial import (AveragedGenerator, discriminator_loss, generator_loss,
-                                shift_images, train_gan)
+from genlab.adversarial import (AveragedGenerator, critic_loss, discriminator_loss,
+                                generator_loss, gradient_penalty, shift_images, train_gan)
 from genlab.models.gan import Discriminator, Generator
 
 from bad_inputs import bad_digits, bad_labels, snapshot, unchanged, with_nan
@@ -33,6 +33,8 @@ BAD_KNOBS = [
     ("d_steps", 0, ValueError), ("g_steps", 1.0, TypeError),
     ("loss", "hinge", ValueError), ("loss", None, ValueError),
     ("real_target", 0, ValueError), ("real_target", 1.5, ValueError),
+    ("gp_weight", -1.0, ValueError), ("gp_weight", float("nan"), ValueError),
+    ("gp_weight", float("inf"), ValueError), ("gp_weight", "10", TypeError),
     ("augment", -1, ValueError), ("augment", 30, ValueError), ("augment", 2.0, TypeError),
     ("cooldown", 1.0, ValueError), ("cooldown", -0.5, ValueError),
     ("mismatched", "no", TypeError), ("seed", -2, ValueError), ("seed", 0.5, TypeError),
@@ -117,11 +119,56 @@ def test_train_gan_accepts_numpy_inputs_and_numbers():
     (lambda: discriminator_loss(torch.zeros(3), torch.zeros(3), 1.1), ValueError,
      "real_target"),
     (lambda: generator_loss("logits"), TypeError, "fake_logits"),
-    (lambda: generator_loss(torch.zeros(3), "wasserstein"), ValueError, "kind"),
+    (lambda: generator_loss(torch.zeros(3), "hinge"), ValueError, "kind"),
 ])
 def test_losses_refuse(call, error, name):
     with pytest.raises(error, match=rf"^{name}: expected"):
         call()
+
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    ({"critic": "critic"}, TypeError, "critic"),
+    ({"real": DIGITS * 3 - 1}, ValueError, "real"),    # up to 2: outside [-1, 1]
+    ({"real": NAN_DIGITS * 2 - 1}, ValueError, "real"),
+    ({"fake": (DIGITS * 2 - 1)[:, 0]}, ValueError, "fake"),
+    ({"fake": (DIGITS * 2 - 1)[:8]}, ValueError, "fake"),  # not real's shape
+    ({"labels": LABELS}, ValueError, "labels"),         # an unconditional critic
+    ({"generator": 3}, TypeError, "generator"),
+])
+def test_gradient_penalty_refuses(kwargs, error, name):
+    arguments = {"critic": Discriminator(4, batch_norm=False), "real": DIGITS * 2 - 1,
+                 "fake": torch.rand(16, 1, 28, 28) * 2 - 1, **kwargs}
+    with pytest.raises(error, match=rf"^{name}: expected"):
+        gradient_penalty(**arguments)
+
+
+def test_gradient_penalty_needs_labels_for_a_conditional_critic():
+    critic = Discriminator(4, classes=10, batch_norm=False)
+    signed = DIGITS * 2 - 1
+    with pytest.raises(ValueError, match=r"^labels: expected 16 labels"):
+        gradient_penalty(critic, signed, signed.flip(0))
+    assert gradient_penalty(critic, signed, signed.flip(0), LABELS.numpy()).ndim == 0
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: critic_loss([1.0], torch.zeros(3)), "real_scores"),
+    (lambda: critic_loss(torch.zeros(3), torch.zeros(0)), "fake_scores"),
+])
+def test_critic_loss_refuses(call, name):
+    with pytest.raises((TypeError, ValueError), match=rf"^{name}: expected"):
+        call()
+
+
+def test_wasserstein_refusals_come_before_the_first_step():
+    g, d = players()  # a discriminator with batch norm: no critic
+    d.train()
+    before = snapshot(g, d)
+    with pytest.raises(ValueError, match=r"^discriminator: expected a critic without"):
+        train_gan(g, d, DIGITS, steps=1, batch_size=8, loss="wasserstein", progress=False)
+    with pytest.raises(ValueError, match=r"^real_target: expected 1.0"):
+        train_gan(g, d, DIGITS, steps=1, batch_size=8, loss="wasserstein",
+                  real_target=0.9, progress=False)
+    assert unchanged((g, d), before)
 
 
 def test_losses_accept_numpy_and_float64():

@@ -46,6 +46,7 @@ def generator(classes=0):
     ({"every": 2.5}, TypeError, "every"), ({"every": "10"}, TypeError, "every"),
     ({"grid": 0}, ValueError, "grid"), ({"grid": 8.0}, TypeError, "grid"),
     ({"live": "yes"}, TypeError, "live"), ({"title": None}, TypeError, "title"),
+    ({"critic": "yes"}, TypeError, "critic"),
 ])
 def test_dashboard_refuses(kwargs, error, name):
     judge = DigitCNN(width=2, hidden=8)

@@ -44,6 +44,8 @@ RIGHT = {
     "gans.push_ratio": 99.0,
     "gans.collapse_meter": math.exp(-(0.7 * math.log(0.7) + 0.3 * math.log(0.3))),
     "gans.smoothed_target": 0.9,
+    "gans.gradient_penalty": lambda critic, between: (torch.autograd.grad(
+        critic(between).sum(), between)[0].flatten(1).norm(dim=1) - 1).pow(2).mean(),
     "beyond.adain_statistics": (-1.0, 1.5),
     "beyond.truncation_distance": 0.7,
     "beyond.mix_styles": lambda c, f, k: torch.stack([c if i < k else f for i in range(6)]),

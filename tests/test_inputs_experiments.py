@@ -40,8 +40,9 @@ def run(judge):
     ("lr_d", float("nan"), ValueError), ("lr_d", "2e-4", TypeError),
     ("betas", (0.5, 1.0), ValueError), ("betas", 0.5, TypeError),
     ("d_steps", 0, ValueError), ("g_steps", -1, ValueError),
-    ("loss", "wasserstein", ValueError), ("loss", "Non-saturating", ValueError),
+    ("loss", "hinge", ValueError), ("loss", "Non-saturating", ValueError),
     ("real_target", 0.0, ValueError), ("real_target", 2.0, ValueError),
+    ("gp_weight", -1.0, ValueError), ("gp_weight", "10", TypeError),
     ("spectral", "yes", TypeError), ("augment", -1, ValueError),
     ("average", 1.0, ValueError), ("average", 0.0, ValueError), ("average", "0.9", TypeError),
     ("seed", -1, ValueError),
@@ -51,6 +52,21 @@ def test_gan_config_refuses_bad_knobs(knob, value, error):
         GanConfig(**{knob: value})
     with pytest.raises(error, match=rf"^{knob}(\[\d\])?: expected"):
         GanConfig().changed(**{knob: value})
+
+
+def test_gan_config_refuses_label_smoothing_with_a_critic():
+    with pytest.raises(ValueError, match=r"^real_target: expected 1.0 with loss='wasserstein'"):
+        GanConfig(loss="wasserstein", real_target=0.9)
+    with pytest.raises(ValueError, match=r"^real_target: expected 1.0 with loss='wasserstein'"):
+        GanConfig(real_target=0.9).changed(loss="wasserstein")
+
+
+def test_a_wasserstein_config_builds_a_critic_without_batch_norm():
+    norms = [[m for m in build_models(SMALL.changed(loss=loss))[1].modules()
+              if isinstance(m, torch.nn.BatchNorm2d)] for loss in ("wasserstein", "saturating")]
+    assert norms[0] == [] and len(norms[1]) == 1
+    config = GanConfig(loss="wasserstein", gp_weight=np.float32(5))
+    assert type(config.gp_weight) is float and config.gp_weight == 5.0
 
 
 def test_gan_config_converts_numpy_numbers():

@@ -131,3 +131,99 @@ smoothed_target = Exercise(
              "logits on real digits stop growing and its gradients to the generator "
              "stay useful.",
     praise="0.9 — the discriminator is no longer rewarded for certainty.")
+
+
+def _penalty_critic() -> torch.nn.Module:
+    """A small fixed critic whose gradient differs from image to image, with norms
+    around 1, so every likely slip gives a different number."""
+    torch.manual_seed(7)  # the global generator is restored by the caller
+    critic = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 8),
+                                 torch.nn.Tanh(), torch.nn.Linear(8, 1),
+                                 torch.nn.Flatten(0))
+    with torch.no_grad():
+        critic[1].weight.mul_(4.0)
+    for parameter in critic.parameters():
+        parameter.requires_grad_(False)
+    return critic
+
+
+def _penalty_slips(critic, between):
+    """The penalty, and the likely wrong answers beside it, for the messages."""
+    with torch.enable_grad():
+        x = between.clone().requires_grad_(True)
+        grad, = torch.autograd.grad(critic(x).sum(), x)
+    norms = grad.flatten(1).norm(dim=1)
+    n = len(between)
+    return {
+        "one norm for the whole batch": ((grad.norm() - 1) ** 2).item(),
+        "the squared norm": ((norms ** 2 - 1) ** 2).mean().item(),
+        "without the square": (norms - 1).mean().item(),
+        "the distance from 1, not squared": (norms - 1).abs().mean().item(),
+        "a sum over the images": ((norms - 1) ** 2).sum().item(),
+        "one-sided": (torch.clamp(norms - 1, min=0) ** 2).mean().item(),
+        "the gradient of the mean score": ((norms / n - 1) ** 2).mean().item(),
+    }
+
+
+_SLIP_ADVICE = {
+    "one norm for the whole batch": "that is one norm for the whole batch: take one "
+                                    "norm per image, grad.flatten(1).norm(dim=1).",
+    "the squared norm": "that uses the squared norm: take the norm itself (the square "
+                        "root of the sum of squares) before subtracting 1.",
+    "without the square": "square each image's distance from 1 before the mean: "
+                          "(norms - 1) ** 2.",
+    "the distance from 1, not squared": "square each image's distance from 1 instead of "
+                                        "taking its absolute value.",
+    "a sum over the images": "that is the sum over the images: take the mean.",
+    "one-sided": "that penalises only norms above 1 (the one-sided variant); WGAN-GP "
+                 "asks for norm 1 from both sides.",
+    "the gradient of the mean score": "differentiate the sum of the scores, not their "
+                                      "mean: the mean divides every image's gradient "
+                                      "by the batch size.",
+}
+
+
+def _gradient_penalty_check(function):
+    from ..adversarial import gradient_penalty as package_penalty
+
+    state = torch.get_rng_state()
+    try:
+        critic = _penalty_critic()
+        points = torch.Generator().manual_seed(0)
+        for n in (5, 16):
+            between = torch.rand(n, 1, 28, 28, generator=points) * 2 - 1
+            # real = fake = between: the penalty is then taken at these very points
+            expected = package_penalty(critic, between, between).item()
+            value, problem = number_from_function(
+                function, critic, between.clone().requires_grad_(True),
+                reduce_hint="take the mean over the images.")
+            if problem:
+                return problem
+            if abs(value - expected) <= 1e-4 * max(1.0, abs(expected)):
+                continue
+            for slip, wrong in _penalty_slips(critic, between).items():
+                if abs(value - wrong) <= 1e-4 * max(1.0, abs(wrong)):
+                    return _SLIP_ADVICE[slip]
+            return f"for {n} images it gives {value:.5f}, expected {expected:.5f}."
+        return None
+    finally:
+        torch.set_rng_state(state)
+
+
+gradient_penalty = Exercise(
+    "Write gradient_penalty(critic, between): for a batch of images between, shaped "
+    "(N, 1, 28, 28) — points between real digits and fakes, with requires_grad already "
+    "on — return the mean over the images of (‖∇C‖₂ − 1)², where ∇C is the gradient "
+    "of the critic's score for an image with respect to that image's pixels.",
+    _gradient_penalty_check,
+    hint="torch.autograd.grad(critic(between).sum(), between) gives every image's "
+         "gradient at once (each score depends on its own image only); "
+         "grad.flatten(1).norm(dim=1) is then one norm per image.",
+    solution="def gradient_penalty(critic, between):\n"
+             "    grad, = torch.autograd.grad(critic(between).sum(), between)\n"
+             "    norms = grad.flatten(1).norm(dim=1)  # one per image\n"
+             "    return ((norms - 1) ** 2).mean()\n"
+             "# In training, add create_graph=True: the penalty is then differentiated\n"
+             "# once more, with respect to the critic's weights.",
+    praise="that is the penalty of genlab.adversarial.gradient_penalty, taken at the "
+           "points you were given.")

@@ -112,11 +112,24 @@ class BatchSpread(nn.Module):
     spread; with this channel the discriminator can see that and punish it, which
     pushes the generator to cover every digit ("minibatch standard deviation",
     Karras et al., 2018).
+
+    With ``labels`` the spread is measured among the images of the same label: in a
+    batch of all ten digits the spread is large even when every 3 is the same 3, so a
+    conditional generator's collapse within a digit would go unseen.
     """
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        spread = x.std(dim=0, unbiased=False).mean() if len(x) > 1 else x.new_zeros(())
-        return torch.cat([x, spread.expand(len(x), 1, *x.shape[2:])], dim=1)
+    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        if labels is None:
+            spread = x.std(dim=0, unbiased=False).mean() if len(x) > 1 else x.new_zeros(())
+            spread = spread.expand(len(x))
+        else:
+            member = F.one_hot(labels).to(x.dtype)                      # (N, labels)
+            count = member.sum(0).clamp_min(1)
+            flat = x.flatten(1)
+            mean = (member.T @ flat) / count[:, None]                   # each label's mean
+            variance = (member.T @ (flat - mean[labels]).pow(2)) / count[:, None]
+            spread = variance.clamp_min(1e-8).sqrt().mean(1)[labels]    # (N,)
+        return torch.cat([x, spread[:, None, None, None].expand(-1, 1, *x.shape[2:])], dim=1)
 
 
 class Discriminator(nn.Module):
@@ -149,6 +162,9 @@ class Discriminator(nn.Module):
         if self.classes:
             # The label as ten extra image channels, one lit up: the discriminator
             # judges the pair (image, label), so a fine 7 labelled 3 is a fake.
-            maps = F.one_hot(labels.to(x.device), self.classes).to(x.dtype)
+            labels = labels.to(x.device)
+            maps = F.one_hot(labels, self.classes).to(x.dtype)
             x = torch.cat([x, maps[:, :, None, None].expand(-1, -1, *x.shape[2:])], dim=1)
-        return self.score(self.features(x))[:, 0]
+        for layer in self.features:
+            x = layer(x, labels) if isinstance(layer, BatchSpread) else layer(x)
+        return self.score(x)[:, 0]
