@@ -190,6 +190,24 @@ def test_batch_spread_with_labels_sees_a_collapse_within_each_label():
     assert conditional(torch.rand(40, 1, 28, 28) * 2 - 1, labels).shape == (40,)
 
 
+def test_the_discriminator_measures_spread_within_labels_unless_told_not_to():
+    """Twenty copies of two images, labelled so that each label holds both images: over
+    the batch and within a label the spread is the same; labelled so that each label
+    holds one image, the spread within labels is zero."""
+    torch.manual_seed(0)
+    pair = torch.rand(2, 1, 28, 28) * 2 - 1
+    images = pair.repeat(20, 1, 1, 1)                       # image i is pair[i % 2]
+    spreads = {}
+    for within in (True, False):
+        d = Discriminator(8, classes=10, batch_spread=True, spread_within_labels=within).eval()
+        seen = []
+        d.features[-2].register_forward_hook(lambda m, i, out: seen.append(out[:, -1, 0, 0]))
+        d(images, torch.arange(40) % 2)                      # each label: one image
+        spreads[within] = seen[0]
+    assert spreads[True].abs().max() < 1e-3
+    assert spreads[False].min() > 0.01  # two different images: clearly not zero
+
+
 def test_generator_decode_and_sample_are_unit_range_and_seeded():
     g = Generator(16, 8, classes=10).train()
     a = g.sample(6, torch.Generator().manual_seed(3), labels=torch.arange(6))

@@ -112,6 +112,7 @@ GAN_CASES = [
     (lambda: Generator(noise_dim=0), ValueError, "noise_dim"),
     (lambda: Generator(classes=-1), ValueError, "classes"),
     (lambda: Discriminator(width=0), ValueError, "width"),
+    (lambda: Discriminator(spread_within_labels="yes"), TypeError, "spread_within_labels"),
 ]
 
 

@@ -20,7 +20,8 @@ from torch import nn
 from torch.nn.utils import spectral_norm
 
 from ..checks import (SIGNED, UNIT, check_codes, check_condition, check_count, check_device,
-                      check_digits, check_finite, check_float, check_range, check_tensor)
+                      check_digits, check_finite, check_flag, check_float, check_range,
+                      check_tensor)
 from ..frame import evaluating, module_device
 
 
@@ -137,14 +138,19 @@ class Discriminator(nn.Module):
 
     ``spectral=True`` wraps every layer in spectral normalisation (Miyato et al., 2018),
     which bounds how sharply the score can change and steadies training.
-    ``batch_spread=True`` lets it see how varied a batch is (:class:`BatchSpread`).
+    ``batch_spread=True`` lets it see how varied a batch is (:class:`BatchSpread`); a
+    conditional one measures that among the images of each label, unless
+    ``spread_within_labels=False`` (kept to show what it prevents: collapse within a
+    digit, ``benchmarks/conditional_gan.py``).
     """
 
     def __init__(self, width: int = 64, classes: int = 0, spectral: bool = False,
-                 batch_norm: bool = True, batch_spread: bool = False):
+                 batch_norm: bool = True, batch_spread: bool = False,
+                 spread_within_labels: bool = True):
         super().__init__()
         width = check_count(width, "width")
         classes = check_count(classes, "classes", minimum=0)
+        self.spread_within_labels = check_flag(spread_within_labels, "spread_within_labels")
         wrap = spectral_norm if spectral else (lambda layer: layer)
         norm = nn.BatchNorm2d(2 * width) if batch_norm and not spectral else nn.Identity()
         self.classes = classes
@@ -165,6 +171,7 @@ class Discriminator(nn.Module):
             labels = labels.to(x.device)
             maps = F.one_hot(labels, self.classes).to(x.dtype)
             x = torch.cat([x, maps[:, :, None, None].expand(-1, -1, *x.shape[2:])], dim=1)
+        groups = labels if self.spread_within_labels else None
         for layer in self.features:
-            x = layer(x, labels) if isinstance(layer, BatchSpread) else layer(x)
+            x = layer(x, groups) if isinstance(layer, BatchSpread) else layer(x)
         return self.score(x)[:, 0]
