@@ -62,7 +62,7 @@ from .training import evaluate, fit_autoencoder, fit_classifier
 JUDGE = "digit-judge-v2"
 CONV_AUTOENCODER = "conv-autoencoder-16-v1"
 VAE_NAME = "vae-8-v1"
-GAN_NAME = "gan-digits-v3"
+GAN_NAME = "gan-digits-v4"
 CONDITIONAL_GAN = "conditional-gan-digits-v4"
 STYLE_GAN = "style-gan-digits-v1"
 DIFFUSION = "diffusion-digits-v2"
@@ -418,7 +418,7 @@ class DiffusionEntry(Entry):
                                 guidance=guidance if self.recipe.classes else None)
 
 
-_GAN = GANRecipe()
+_GAN = GANRecipe(steps=5000)
 _GAN_CURVES = ("d_loss", "g_loss", "d_real", "d_fake")
 ENTRIES: dict[str, Entry] = {e.name: e for e in [
     # about 99% of the held-out digits right (each manifest records its training time)
