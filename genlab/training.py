@@ -83,6 +83,11 @@ def confusion_matrix(predicted: torch.Tensor, labels: torch.Tensor,
                           minlength=classes * classes).view(classes, classes)
 
 
+SHORTEST_SCHEDULE = 8
+"""Runs of fewer steps than this train at a constant learning rate: a one-cycle
+schedule needs steps to warm up and to cool down in."""
+
+
 def train_epochs(model: nn.Module, batches: Batches, step_loss, *, budget: Budget,
                  lr: float, weight_decay: float, progress: bool, after_epoch) -> int:
     """The loop of the classifier and the autoencoders: AdamW, a one-cycle schedule over
@@ -107,8 +112,11 @@ def train_epochs(model: nn.Module, batches: Batches, step_loss, *, budget: Budge
     progress = check_flag(progress, "progress")
     total = budget.steps or len(batches)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total,
-                                                   pct_start=0.25)
+    if total >= SHORTEST_SCHEDULE:
+        schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr,
+                                                       total_steps=total, pct_start=0.25)
+    else:  # too short to warm up and cool down (torch divides by zero): a constant rate
+        schedule = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0)
     spent, step = 0.0, 0
     with tqdm(total=total, desc="training", unit="batch", disable=not progress) as bar:
         while not budget.over(step, spent):

@@ -239,3 +239,15 @@ def test_jitter_digits_accepts_numpy():
     out = jitter_digits(DIGITS.double().numpy(), torch.Generator().manual_seed(0),
                         shift=np.float64(1), degrees=np.int64(5))
     assert out.shape == DIGITS.shape and out.dtype == torch.float32
+
+
+@pytest.mark.parametrize("steps", [1, 2, 4, 7, 8])
+def test_a_run_of_a_few_steps_trains(steps):
+    """Once a ZeroDivisionError inside torch's one-cycle schedule for runs of up to
+    four steps: short runs now train at a constant rate."""
+    model = DigitCNN(width=4, hidden=8)
+    before = [p.detach().clone() for p in model.parameters()]
+    history = fit_classifier(model, (DIGITS, LABELS), steps=steps, batch_size=8,
+                             progress=False)
+    assert history.steps[-1] == steps
+    assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
