@@ -34,7 +34,7 @@ from .checks import (SIGNED, check_choice, check_condition, check_count, check_d
                      check_flag, check_float, check_function, check_generator, check_model,
                      check_number, check_tensor, summary)
 from .data import Batches
-from .frame import (Budget, History, Steps, TrainingDiverged, check_finite, endless,
+from .frame import (Budget, History, Steps, TrainingDiverged, check_losses, endless,
                     module_device, on_device)
 from .models.gan import to_signed_range
 
@@ -335,7 +335,7 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
                     "g_grad": g_grad.item(),
                     "d_real": verdict(real_logits).mean().item(),
                     "d_fake": verdict(fake_logits).mean().item()}
-            check_finite(step, logs, advice)
+            check_losses(step, logs, advice)
             history.append(**logs, seconds=steps.elapsed)
             for hook in hooks:
                 hook(step, logs)
@@ -407,8 +407,9 @@ def check_gan_generator(generator: Any, name: str = "generator") -> nn.Module:
 def check_hooks(hooks: Any) -> tuple[Callable, ...]:
     """A list (or tuple) of functions ``hook(step, logs)``."""
     if callable(hooks) or not isinstance(hooks, (list, tuple)):
+        fix = "; put it in a list: hooks=[...]" if callable(hooks) else ""
         raise TypeError(f"hooks: expected a list of functions, e.g. hooks=[dashboard], "
-                        f"found {summary(hooks)}")
+                        f"found {summary(hooks)}{fix}")
     return tuple(check_function(hook, f"hooks[{i}]") for i, hook in enumerate(hooks))
 
 

@@ -60,7 +60,7 @@ def _check_kernel(kernel: Any, name: str = "kernel") -> torch.Tensor:
     return kernel
 
 
-def _check_picture(image: Any, name: str = "image") -> torch.Tensor:
+def check_picture(image: Any, name: str = "image") -> torch.Tensor:
     """One grey image ``(H, W)`` in [0, 1], as the figures draw it (black 0, white 1)."""
     image = _check_grid(image, name, "one grey image shaped (H, W)")
     return check_range(image, name, UNIT)
@@ -118,7 +118,7 @@ def stamp_animation(image: torch.Tensor, kernel: torch.Tensor, *, every: int = 3
     position). Show it with :func:`genlab.widgets.animation_html`: a player that needs no
     kernel and no network.
     """
-    image, kernel = _check_picture(image), _check_kernel(kernel)
+    image, kernel = check_picture(image), _check_kernel(kernel)
     every, dpi = check_count(every, "every"), check_count(dpi, "dpi")
     k = kernel.shape[0]
     feature_map = _convolve(image, kernel, 1, 0)
@@ -165,7 +165,7 @@ def stamp_animation(image: torch.Tensor, kernel: torch.Tensor, *, every: int = 3
 def draw_convolution(image: torch.Tensor, kernel: torch.Tensor, stride: int = 1,
                      padding: int = 0, *, title: str = "") -> plt.Figure:
     """Input (with its padding), the filter with its numbers, and the feature map."""
-    image, kernel = _check_picture(image), _check_kernel(kernel)
+    image, kernel = check_picture(image), _check_kernel(kernel)
     title = check_text(title, "title")
     out = _convolve(image, kernel, stride, padding)
     padded = F.pad(image, (padding,) * 4)

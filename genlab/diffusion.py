@@ -42,7 +42,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from .checks import (SIGNED, check_count, check_digits, check_flag, check_generator,
                      check_labels, check_model, check_number, summary)
 from .data import Batches
-from .frame import (Budget, History, Steps, check_finite as check_loss, endless, evaluating,
+from .frame import (Budget, History, Steps, check_losses, endless, evaluating,
                     module_device, on_device)
 from .models.gan import to_signed_range, to_unit_range
 from .models.unet import check_noise_levels
@@ -166,7 +166,7 @@ def train_diffusion(model: nn.Module, images: torch.Tensor,
             x0, *batch_labels = next(stream)
             shown = _hide(batch_labels[0], label_dropout, noise) if batch_labels else None
             loss = _velocity_loss(model, x0, noise, shown)
-            check_loss(step, {"loss": loss.item()},
+            check_losses(step, {"loss": loss.item()},
                          f"Lower the learning rate (now {lr:g}).")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

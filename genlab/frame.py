@@ -6,7 +6,7 @@
   both (whichever ends first), and the share at the end over which the learning rate
   cools down to zero; :class:`Steps` counts a step-by-step run through it, with a
   progress bar.
-* :func:`check_finite` — stop with :class:`TrainingDiverged` the moment a loss is no
+* :func:`check_losses` — stop with :class:`TrainingDiverged` the moment a loss is no
   longer a number, naming the likely cause, instead of training on garbage.
 * :func:`evaluating` — eval mode for a while, then each model's own mode back.
 * :func:`batched` — a function applied to a large batch in slices, without gradients,
@@ -200,7 +200,7 @@ class Steps:
             self.bar.close()
 
 
-def check_finite(step: int, losses: dict[str, float], advice: str) -> None:
+def check_losses(step: int, losses: dict[str, float], advice: str) -> None:
     """Raise :class:`TrainingDiverged` if any of ``losses`` is NaN or infinite."""
     bad = [name for name, value in losses.items() if not math.isfinite(value)]
     if bad:

@@ -28,7 +28,7 @@ from .frame import batched, on_device
 # Checks genlab.checks does not have yet (the generator and the decoder are shared with
 # genlab.yardstick and genlab.widgets).
 
-def _check_decoder(model: Any, name: str = "model") -> int:
+def check_decoder(model: Any, name: str = "model") -> int:
     """The latent size of ``model``, a model whose ``decode(z)`` draws digits from codes
     ``(N, latent_dim)`` alone (an autoencoder, an unconditional generator)."""
     check_model(model, name, needs=("decode",))
@@ -43,7 +43,7 @@ def _check_decoder(model: Any, name: str = "model") -> int:
     return int(size)
 
 
-def _check_vector(value: Any, name: str, size: int | None = None, *,
+def check_vector(value: Any, name: str, size: int | None = None, *,
                   like: str = "the model's latent_dim") -> torch.Tensor:
     """One latent code ``(d,)`` (``(size,)`` when given: the same size as ``like``),
     float32 and finite."""
@@ -77,7 +77,7 @@ def encode(model: nn.Module, images: torch.Tensor, batch_size: int = 500) -> tor
 
 def decode(model: nn.Module, latents: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
     """Images ``(N, 1, 28, 28)`` decoded from ``latents`` (as :func:`encode` runs)."""
-    size = _check_decoder(model)
+    size = check_decoder(model)
     latents = check_codes(latents, "latents", size=size)
     batch_size = check_count(batch_size, "batch_size")
     with on_device(model):
@@ -94,7 +94,7 @@ class LatentGaussian:
     _factor: torch.Tensor = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        self.mean = _check_vector(self.mean, "mean")
+        self.mean = check_vector(self.mean, "mean")
         d = len(self.mean)
         covariance = check_tensor(self.covariance, "covariance")
         if tuple(covariance.shape) != (d, d):
@@ -160,8 +160,8 @@ def plane_grid(x_range: tuple[float, float], y_range: tuple[float, float],
 def interpolate(z_start: torch.Tensor, z_end: torch.Tensor, steps: int = 8) -> torch.Tensor:
     """``steps`` latents (at least 2: both ends) on the straight line from ``z_start``
     to ``z_end``, two codes of the same size."""
-    z_start = _check_vector(z_start, "z_start")
-    z_end = _check_vector(z_end, "z_end", size=len(z_start), like="z_start")
+    z_start = check_vector(z_start, "z_start")
+    z_end = check_vector(z_end, "z_end", size=len(z_start), like="z_start")
     if z_end.device != z_start.device:
         raise ValueError(f"z_end: expected a tensor on {z_start.device} (where z_start "
                          f"is), found one on {z_end.device}")

@@ -42,8 +42,8 @@ import torch
 from torch import nn
 
 from . import cache
-from .adversarial import train_gan
-from .checks import (check_choice, check_count, check_flag, check_function, check_generator,
+from .adversarial import check_hooks, train_gan
+from .checks import (check_choice, check_count, check_flag, check_generator,
                      check_mapping, check_model, check_path, summary)
 from .data import load_digits
 from .diffusion import GUIDANCE, train_diffusion
@@ -264,13 +264,7 @@ class Entry:
 
     def _check_hooks(self, hooks: Any) -> tuple:
         """``hooks`` as a tuple of functions; only a GAN's training calls them."""
-        if (callable(hooks) or isinstance(hooks, (str, bytes))
-                or not hasattr(hooks, "__iter__")):
-            fix = "; put it in a list: hooks=[...]" if callable(hooks) else ""
-            raise TypeError(f"hooks: expected a list of functions, found {summary(hooks)}{fix}")
-        hooks = tuple(hooks)
-        for i, hook in enumerate(hooks):
-            check_function(hook, f"hooks[{i}]")
+        hooks = check_hooks(hooks)
         if hooks and not isinstance(self, GANEntry):
             raise ValueError(f"hooks: expected none: {self.name} is not a GAN (hooks are "
                              "called after each step of a GAN's training)")

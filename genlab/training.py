@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from .checks import (check_count, check_digits, check_flag, check_function, check_generator,
                      check_labels, check_model, check_number, check_seconds, summary)
 from .data import Batches
-from .frame import Budget, History, batched, check_finite, on_device
+from .frame import Budget, History, batched, check_losses, on_device
 
 __all__ = ["History", "jitter_digits", "predict", "evaluate", "confusion_matrix",
            "fit_classifier", "reconstruction_error", "fit_autoencoder"]
@@ -126,7 +126,7 @@ def train_epochs(model: nn.Module, batches: Batches, step_loss, *, budget: Budge
             count = 0
             for batch in batches:
                 loss, logs = step_loss(batch)
-                check_finite(step + 1, {"loss": loss.item()},
+                check_losses(step + 1, {"loss": loss.item()},
                              f"Lower the learning rate (now {lr:g}).")
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()

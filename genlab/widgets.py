@@ -33,9 +33,9 @@ from matplotlib import animation
 from .checks import (UNIT, check_choice, check_codes, check_count, check_finite, check_float,
                      check_model, check_number, check_range, check_tensor, check_text,
                      summary)
-from .convolution import PRESETS, _check_picture, draw_convolution, output_size
+from .convolution import PRESETS, check_picture, draw_convolution, output_size
 from .frame import evaluating, module_device
-from .latent import _check_decoder, _check_vector
+from .latent import check_decoder, check_vector
 
 
 TWIN_CLASS = "genlab-twin"
@@ -188,7 +188,7 @@ def _check_pictures(images: Any) -> dict[str, torch.Tensor]:
     (the presets' size)."""
     checked = {}
     for name, image in _check_names(images, "images", "images").items():
-        image = _check_picture(image, f"images[{name!r}]")
+        image = check_picture(image, f"images[{name!r}]")
         if min(image.shape) < 3:
             raise ValueError(f"images[{name!r}]: expected an image at least 3x3 (the "
                              f"filters' size), found {tuple(image.shape)}")
@@ -364,8 +364,8 @@ def latent_explorer(model, origin: torch.Tensor, directions: torch.Tensor,
     ``s_i`` running from -3 to 3 (in units of ``spreads``). For a 2-D model use the two
     axes; for a larger one, the leading principal directions of the encoded data.
     """
-    size = _check_decoder(model)
-    origin = _check_vector(origin, "origin", size=size).cpu()
+    size = check_decoder(model)
+    origin = check_vector(origin, "origin", size=size).cpu()
     directions = check_codes(directions, "directions", size=size, what="directions").cpu()
     spreads = _check_values(spreads, "spreads")
     if len(spreads) != len(directions) or any(isinstance(s, str) for s in spreads):
@@ -398,9 +398,9 @@ def latent_explorer(model, origin: torch.Tensor, directions: torch.Tensor,
 def interpolation_widget(model, z_start: torch.Tensor, z_end: torch.Tensor, *,
                          scale: int = 6) -> widgets.VBox:
     """Live: a slider t from 0 to 1 decodes (1 - t) z_start + t z_end."""
-    size = _check_decoder(model)
-    z_start = _check_vector(z_start, "z_start", size=size).cpu()
-    z_end = _check_vector(z_end, "z_end", size=size).cpu()
+    size = check_decoder(model)
+    z_start = check_vector(z_start, "z_start", size=size).cpu()
+    z_end = check_vector(z_end, "z_end", size=size).cpu()
     scale = check_count(scale, "scale")
     slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="t")
     picture = widgets.Image(format="png")

@@ -11,7 +11,7 @@ from torch import nn
 from genlab import diffusion
 from genlab.adversarial import train_gan
 from genlab.data import load_digits
-from genlab.frame import (Budget, History, TrainingDiverged, batched, check_finite,
+from genlab.frame import (Budget, History, TrainingDiverged, batched, check_losses,
                           evaluating, on_device)
 from genlab.models.cnn import DigitCNN
 from genlab.models.gan import Discriminator, Generator
@@ -46,10 +46,10 @@ def test_a_budget_refuses_what_would_never_end_or_never_start(kwargs, error, mes
         Budget(**kwargs)
 
 
-def test_check_finite_names_the_loss_the_step_and_the_advice():
-    check_finite(3, {"loss": 1.0}, "never shown")
+def test_check_losses_names_the_loss_the_step_and_the_advice():
+    check_losses(3, {"loss": 1.0}, "never shown")
     with pytest.raises(TrainingDiverged, match=r"g_loss became nan at step 7\. Lower it"):
-        check_finite(7, {"d_loss": 0.5, "g_loss": math.nan}, "Lower it.")
+        check_losses(7, {"d_loss": 0.5, "g_loss": math.nan}, "Lower it.")
     assert issubclass(TrainingDiverged, FloatingPointError)
 
 
