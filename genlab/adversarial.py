@@ -276,7 +276,10 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
     with on_device(generator, discriminator) as device:
         batches.tensors = tuple(t.to(device) for t in batches.tensors)
         stream = endless(batches)
-        opt_g = torch.optim.Adam(generator.parameters(), lr=lr_g, betas=betas)
+        # a generator may ask for parts of it to learn slower (the style-based one does)
+        groups = (generator.parameter_groups() if hasattr(generator, "parameter_groups")
+                  else generator.parameters())
+        opt_g = torch.optim.Adam(groups, lr=lr_g, betas=betas)
         opt_d = torch.optim.Adam(discriminator.parameters(), lr=lr_d, betas=betas)
 
         def judge(x, y):

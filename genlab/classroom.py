@@ -29,6 +29,7 @@ from typing import Any
 import nbformat
 
 from .checks import check_choice, check_count, check_path, summary
+from .runtime import write_atomically
 
 SOLUTION_TAG = "solution"
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -81,20 +82,6 @@ def _read(path: Path) -> nbformat.NotebookNode:
                          f"git (git checkout -- {path.name})") from error
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename it: a reader (or a build)
-    never sees half a file, and a failed write leaves the old file in place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
 def without_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of the notebook without its solution cells and without any output.
 
@@ -120,7 +107,7 @@ def student_copy(notebook_path: Path | str, out_path: Path | str) -> Path:
 
 
 def _write_copy(out_path: Path, copy: nbformat.NotebookNode) -> None:
-    _write_atomically(out_path, nbformat.writes(copy) + "\n")
+    write_atomically(out_path, nbformat.writes(copy) + "\n")
 
 
 def write_student_copies(out_dir: Path | str, book_dir: Path | str = BOOK) -> list[Path]:
@@ -193,7 +180,7 @@ def time_chapters(book_dir: Path | str = BOOK, out_file: Path | str | None = Non
         "model_cache": "empty",
         "seconds": seconds,
     }
-    _write_atomically(out_file, json.dumps(record, indent=1) + "\n")
+    write_atomically(out_file, json.dumps(record, indent=1) + "\n")
     return record
 
 

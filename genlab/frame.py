@@ -164,8 +164,8 @@ class Budget:
 class Steps:
     """The steps of a run under a :class:`Budget`: ``for step in Steps(...)`` yields
     1, 2, 3, ... until the budget is spent, sets each optimiser's learning rate for the
-    step (its base rate times the cool-down's factor) before yielding it, and keeps a
-    progress bar. ``steps.elapsed`` is the run's wall time so far; ``steps.bar`` the
+    step (its base rate times the cool-down's factor, times a parameter group's own
+    ``lr_factor`` where it has one) before yielding it, and keeps a progress bar. ``steps.elapsed`` is the run's wall time so far; ``steps.bar`` the
     bar, for a loop that shows its loss on it."""
 
     def __init__(self, budget: Budget, optimizers: Sequence[tuple[torch.optim.Optimizer, float]],
@@ -192,7 +192,7 @@ class Steps:
                 scale = self.budget.lr_scale(step, self.elapsed)
                 for optimizer, lr in self.optimizers:
                     for group in optimizer.param_groups:
-                        group["lr"] = lr * scale
+                        group["lr"] = lr * scale * group.get("lr_factor", 1.0)
                 step += 1
                 yield step
                 self.bar.update()

@@ -28,12 +28,10 @@ import argparse
 import datetime
 import hashlib
 import json
-import os
 import platform
 import sys
-import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +54,7 @@ from .models.cnn import DigitCNN
 from .models.gan import Discriminator, Generator
 from .models.stylegan import StyleGenerator
 from .models.unet import DenoisingUNet
-from .runtime import cpu_name, pick_device
+from .runtime import hardware, pick_device, write_atomically
 from .training import evaluate, fit_autoencoder, fit_classifier
 
 JUDGE = "digit-judge-v2"
@@ -64,8 +62,8 @@ CONV_AUTOENCODER = "conv-autoencoder-16-v1"
 VAE_NAME = "vae-8-v2"
 GAN_NAME = "gan-digits-v4"
 CONDITIONAL_GAN = "conditional-gan-digits-v4"
-STYLE_GAN = "style-gan-digits-v1"
-DIFFUSION = "diffusion-digits-v2"
+STYLE_GAN = "style-gan-digits-v2"
+DIFFUSION = "diffusion-digits-v3"
 
 WEIGHTS = Path(__file__).parent / "weights"
 MANIFEST_FORMAT = "genlab-weights/1"
@@ -120,6 +118,7 @@ class GANRecipe:
     style_dim: int = 0  # > 0: the style-based generator of chapter 7
     style_width: int = 0
     mixing: float = 0.0
+    mapping_lr: float = 1.0  # the style-based generator's mapping network's rate factor
     steps: int = 2500
     batch_size: int = 64
     lr_g: float = 3e-3
@@ -137,12 +136,12 @@ class DiffusionRecipe:
     channels: tuple[int, ...] = (32, 64)
     patch: int = 2
     classes: int = 10
-    steps: int = 1400
+    steps: int = 6000
     batch_size: int = 64
     lr: float = 2e-3
     ema_decay: float = 0.995
     cooldown: float = 0.3
-    label_dropout: float = 0.15
+    label_dropout: float = 0.2
     seed: int = 0
 
 
@@ -363,7 +362,8 @@ class GANEntry(Entry):
     def _build(self):
         r = self.recipe
         if r.style_dim:
-            return StyleGenerator(r.noise_dim, r.style_dim, r.style_width, mixing=r.mixing)
+            return StyleGenerator(r.noise_dim, r.style_dim, r.style_width, mixing=r.mixing,
+                                  mapping_lr=r.mapping_lr)
         return Generator(r.noise_dim, r.width, r.classes, refine=r.refine)
 
     def build_discriminator(self) -> Discriminator:
@@ -431,11 +431,13 @@ ENTRIES: dict[str, Entry] = {e.name: e for e in [
     # the spread among the digits of each label (against collapse within a digit)
     GANEntry(CONDITIONAL_GAN, "the conditional GAN", "05_adversarial_training",
              GANRecipe(classes=10, steps=5000), _GAN_CURVES),
-    # the style-based generator beside the book's discriminator
+    # the style-based generator beside the book's discriminator; its mapping network
+    # learns at 1% of the generator's rate, as in StyleGAN
     GANEntry(STYLE_GAN, "the style-based GAN", "07_style_based_generators",
-             GANRecipe(style_dim=64, style_width=48, mixing=0.5, steps=1200, lr_g=2e-3),
+             GANRecipe(style_dim=64, style_width=48, mixing=0.5, mapping_lr=0.01,
+                       steps=5000, lr_g=2e-3),
              _GAN_CURVES),
-    # told the digit's label (hidden for 15% of the digits, for guidance)
+    # told the digit's label (hidden for 20% of the digits, for guidance and for w = 0)
     DiffusionEntry(DIFFUSION, "the diffusion model", "08_diffusion", DiffusionRecipe(),
                    ("loss",)),
 ]}
@@ -507,10 +509,17 @@ def manifest(name: str) -> dict[str, Any]:
 def check_recipe(name: str) -> dict[str, Any]:
     """The manifest of ``name``, after checking it was made by the recipe in this code."""
     values = manifest(name)
-    current = _plain(asdict(entry(name).recipe))
-    if values["record"]["config"] != current:
-        changed = sorted(k for k in set(current) | set(values["record"]["config"])
-                         if current.get(k) != values["record"]["config"].get(k))
+    recipe = entry(name).recipe
+    current = _plain(asdict(recipe))
+    # A setting added to the recipes after a model shipped is absent from its manifest;
+    # at its default (chosen to train as before the setting existed) it is the same recipe.
+    defaults = {f.name: _plain(f.default) for f in fields(recipe)}
+    shipped = {**{k: v for k, v in defaults.items() if k not in values["record"]["config"]
+                  and current.get(k) == v},
+               **values["record"]["config"]}
+    if shipped != current:
+        changed = sorted(k for k in set(current) | set(shipped)
+                         if current.get(k) != shipped.get(k))
         raise ShippedModelError(
             f"the shipped {name} was trained by a different recipe (changed: "
             f"{', '.join(changed)}). Retrain and ship it: `make models` (or "
@@ -633,26 +642,6 @@ def _moving_average(values: list[float], window: int) -> list[float]:
     return ((sums[window:] - sums[:-window]) / window).tolist()
 
 
-def _hardware() -> dict[str, Any]:
-    device = pick_device()
-    return {"cpu": cpu_name(), "cpu_cores": os.cpu_count(),
-            "torch_threads": torch.get_num_threads(),
-            "device": str(device),
-            "gpu": torch.cuda.get_device_name() if device.type == "cuda" else None}
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def ship(name: str, model: nn.Module, record: Record, judge: nn.Module,
          folder: Path = WEIGHTS) -> dict[str, Any]:
     """Write ``model``'s weights and manifest (scored by ``judge``) into ``folder``."""
@@ -672,7 +661,7 @@ def ship(name: str, model: nn.Module, record: Record, judge: nn.Module,
         "class": type(model).__name__, "chapter": entry(name).chapter,
         "made_by": "python -m genlab.pretrained train-all",
         "date": datetime.date.today().isoformat(), "torch": torch.__version__,
-        "python": platform.python_version(), "hardware": _hardware(),
+        "python": platform.python_version(), "hardware": hardware(),
         "seed": record.config["seed"], "sha256": _sha256(data), "bytes": len(data),
         "scores": entry(name).score(model, judge),
         "score_samples": SCORE_SAMPLES if entry(name).generates else None,
@@ -681,8 +670,8 @@ def ship(name: str, model: nn.Module, record: Record, judge: nn.Module,
         "check_samples": CHECK_SAMPLES if entry(name).generates else None,
         "record": record.as_dict(points=400),
     }
-    _write_atomically(folder / f"{name}.safetensors", data)
-    _write_atomically(folder / f"{name}.json",
+    write_atomically(folder / f"{name}.safetensors", data)
+    write_atomically(folder / f"{name}.json",
                       (json.dumps(values, indent=1) + "\n").encode())
     return values
 

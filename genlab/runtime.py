@@ -3,6 +3,8 @@
 ``seed_everything`` fixes Python's, NumPy's and torch's random generators so that the
 figure a teacher shows is the one students get. ``pick_device`` chooses CUDA, then Apple
 MPS, then the CPU — the book is written to run well on the last of these.
+``write_atomically`` is how genlab writes every file it keeps (weights, manifests,
+chapter times, results): whole or not at all.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 import platform
 import random
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -69,7 +72,36 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
+def hardware() -> dict:
+    """The machine a measurement ran on, for the records that keep it (manifests of
+    shipped weights, benchmark results): processor, cores, torch's threads, device."""
+    device = pick_device()
+    return {"cpu": cpu_name(), "cpu_cores": os.cpu_count(),
+            "torch_threads": torch.get_num_threads(), "device": str(device),
+            "gpu": torch.cuda.get_device_name() if device.type == "cuda" else None}
+
+
 # ------------------------------------------------- checks that genlab.checks lacks
 # Used by genlab.cache, genlab.pretrained and genlab.classroom; in the style of
 # genlab.checks, where they belong.
 
+
+
+def write_atomically(path: Path, data: bytes | str) -> None:
+    """Write ``data`` (text as UTF-8) to a temporary file beside ``path``, then rename it:
+    a reader (or a build) never sees half a file, and a failed write leaves the old file
+    in place. The folder is made if it is missing; the file is readable by everyone."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -20,10 +20,15 @@ digit on this machine, timed here.
 
 from __future__ import annotations
 
+import json
+import math
 import numbers
+import platform
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -33,15 +38,22 @@ from tqdm.auto import tqdm
 
 from . import pretrained
 from .checks import (check_count, check_digits, check_flag, check_function, check_generator,
-                     check_mapping, check_model, check_number, summary)
+                     check_mapping, check_model, check_number, check_path, check_seconds,
+                     summary)
 from .data import load_digits
 from .diffusion import GUIDANCE
 from .metrics import NEIGHBOURS, score_samples
+from .runtime import hardware, write_atomically
 
 MEASURES = ("confidence", "effective classes", "Fréchet distance", "precision", "recall")
 COLUMNS = (*MEASURES, "training s", "ms per digit")
 """The numbers of a row of :func:`measure_all` that :func:`table` shows (NaN: not
 applicable, as for the real baseline's training time)."""
+
+EQUAL_BUDGET_FILE = Path(__file__).parent / "results" / "equal_budget.json"
+"""Every generator trained for the same seconds and scored (``benchmarks/equal_budget.py``
+writes it; the yardstick chapter reads it with :func:`load_equal_budget`)."""
+EQUAL_BUDGET_FORMAT = "genlab-equal-budget/1"
 
 
 @dataclass
@@ -263,3 +275,47 @@ def leaders(rows: Sequence[dict]) -> dict[str, str]:
             "precision": max, "recall": max, "training s": min, "ms per digit": min}
     return {measure: choose(generated, key=lambda row: row[measure])["generator"]
             for measure, choose in best.items()}
+
+
+def save_equal_budget(rows: Sequence[dict], seconds: float,
+                      path: Path | str = EQUAL_BUDGET_FILE) -> dict:
+    """Keep the rows of an equal-budget comparison (the real baseline first, then each
+    generator trained for ``seconds``), with the machine, the date and the versions,
+    in ``path`` (JSON, written atomically; NaN kept as null). Returns the record."""
+    rows = _check_rows(rows, keys=("generator", *COLUMNS, "training steps"), minimum=2)
+    seconds = check_seconds(seconds, "seconds")
+    record = {"format": EQUAL_BUDGET_FORMAT, "seconds": seconds,
+              "date": date.today().isoformat(), "torch": torch.__version__,
+              "python": platform.python_version(), "hardware": hardware(),
+              "samples": pretrained.SCORE_SAMPLES, "sampling seed": pretrained.SCORE_SEED,
+              "rows": [{key: (None if isinstance(value, float) and math.isnan(value)
+                              else value) for key, value in row.items()
+                        if key != "samples"} for row in rows]}
+    write_atomically(check_path(path, "path"), json.dumps(record, indent=1) + "\n")
+    return record
+
+
+def load_equal_budget(path: Path | str = EQUAL_BUDGET_FILE) -> tuple[list[dict], dict]:
+    """The rows :func:`save_equal_budget` kept (null back to NaN, ready for
+    :func:`table`), and the facts of the run (``seconds``, ``date``, ``hardware``...)."""
+    path = check_path(path, "path")
+    remedy = "measure it again with `python benchmarks/equal_budget.py`"
+    if not path.is_file():
+        raise FileNotFoundError(f"path: expected the file of an equal-budget comparison, "
+                                f"found nothing at {path}; {remedy}")
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path} is not readable JSON ({error}); {remedy}") from None
+    if not isinstance(record, dict) or record.get("format") != EQUAL_BUDGET_FORMAT:
+        found = record.get("format") if isinstance(record, dict) else summary(record)
+        raise ValueError(f"{path}: expected format {EQUAL_BUDGET_FORMAT!r}, found "
+                         f"{found!r}; {remedy}")
+    rows = [{key: (float("nan") if value is None and key in (*COLUMNS, "training steps")
+                   else value) for key, value in row.items()}
+            for row in record.get("rows", []) if isinstance(row, dict)]
+    try:
+        rows = _check_rows(rows, keys=("generator", *COLUMNS, "training steps"), minimum=2)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{path} holds no valid rows ({error}); {remedy}") from None
+    return rows, {key: value for key, value in record.items() if key != "rows"}

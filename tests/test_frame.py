@@ -11,7 +11,7 @@ from torch import nn
 from genlab import diffusion
 from genlab.adversarial import train_gan
 from genlab.data import load_digits
-from genlab.frame import (Budget, History, TrainingDiverged, batched, check_losses,
+from genlab.frame import (Budget, History, Steps, TrainingDiverged, batched, check_losses,
                           evaluating, on_device)
 from genlab.models.cnn import DigitCNN
 from genlab.models.gan import Discriminator, Generator
@@ -27,6 +27,18 @@ def test_a_budget_ends_by_steps_or_seconds_and_cools_down():
     timed = Budget(seconds=10.0, steps=1000)
     assert timed.over(5, 10.0) and timed.fraction(500, 2.0) == 0.5
     assert Budget(steps=np.int64(5)).steps == 5 and type(Budget(steps=np.int64(5)).steps) is int
+
+
+def test_steps_sets_each_groups_rate_with_its_own_factor():
+    weights = [torch.nn.Parameter(torch.zeros(1)), torch.nn.Parameter(torch.zeros(1))]
+    optimiser = torch.optim.Adam([{"params": weights[:1]},
+                                  {"params": weights[1:], "lr_factor": 0.1}], lr=1.0)
+    rates = []
+    for step in Steps(Budget(steps=10, cooldown=0.5), [(optimiser, 2.0)], desc="x",
+                      progress=False):
+        rates.append([group["lr"] for group in optimiser.param_groups])
+    assert rates[0] == [2.0, pytest.approx(0.2)]
+    assert rates[7] == [pytest.approx(2.0 * 0.6), pytest.approx(0.2 * 0.6)]  # cooling
 
 
 @pytest.mark.parametrize("kwargs, error, message", [

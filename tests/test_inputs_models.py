@@ -141,6 +141,8 @@ STYLE_CASES = [
     (lambda: STYLE.sample(2, psi=2), ValueError, "psi"),
     (lambda: StyleGenerator(width=2), ValueError, "width"),
     (lambda: StyleGenerator(mixing=1.5), ValueError, "mixing"),
+    (lambda: StyleGenerator(mapping_lr=0), ValueError, "mapping_lr"),
+    (lambda: StyleGenerator(mapping_lr="0.01"), TypeError, "mapping_lr"),
 ]
 
 

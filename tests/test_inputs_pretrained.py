@@ -22,7 +22,7 @@ BY_NAME = [pretrained.entry, pretrained.build, pretrained.build_discriminator,
 
 @pytest.mark.parametrize("function", BY_NAME, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("name, error, says", [
-    ("gan", ValueError, "^name: expected one of 'digit-judge-v2', .*'diffusion-digits-v2', "
+    ("gan", ValueError, "^name: expected one of 'digit-judge-v2', .*'diffusion-digits-v3', "
                         "found str 'gan'"),
     ("", ValueError, "^name: expected one of"),
     (3, TypeError, "^name: expected the name of a shared model"),

@@ -45,7 +45,11 @@ def test_the_shipped_file_loads_into_its_entry_and_matches_its_manifest(name):
     assert type(model) is type(pretrained.build(name)) and not model.training
     data = pretrained.weights_path(name).read_bytes()
     assert pretrained._sha256(data) == values["sha256"] and len(data) == values["bytes"]
-    assert values["record"]["config"] == pretrained._plain(asdict(pretrained.entry(name).recipe))
+    # made by today's recipe: every setting recorded agrees (a setting added since is at
+    # its default, which check_recipe allows)
+    current = pretrained._plain(asdict(pretrained.entry(name).recipe))
+    assert {k: current.get(k) for k in values["record"]["config"]} == values["record"]["config"]
+    pretrained.check_recipe(name)
     assert values["seed"] == pretrained.entry(name).recipe.seed
     for key in ("date", "torch", "python", "made_by"):
         assert values[key]
@@ -91,6 +95,23 @@ def test_a_changed_recipe_is_refused_until_it_is_retrained_and_shipped(monkeypat
     with pytest.raises(pretrained.ShippedModelError, match=r"different recipe \(changed: "
                        r"lr\).*make models"):
         pretrained.load(pretrained.VAE_NAME)
+
+
+def test_a_setting_added_later_at_its_default_leaves_older_manifests_valid(tmp_path,
+                                                                           monkeypatch):
+    """The GAN shipped before ``mapping_lr`` existed: its manifest lacks the setting, and
+    at the default (1: the rate of the rest) it is still its recipe; not at another."""
+    folder = _copy_of_the_weights(tmp_path, monkeypatch)
+    path = folder / f"{pretrained.GAN_NAME}.json"
+    values = json.loads(path.read_text())
+    values["record"]["config"].pop("mapping_lr", None)
+    path.write_text(json.dumps(values))
+    assert pretrained.check_recipe(pretrained.GAN_NAME)["name"] == pretrained.GAN_NAME
+    entry = pretrained.entry(pretrained.GAN_NAME)
+    monkeypatch.setitem(pretrained.ENTRIES, pretrained.GAN_NAME,
+                        replace(entry, recipe=replace(entry.recipe, mapping_lr=0.5)))
+    with pytest.raises(pretrained.ShippedModelError, match=r"changed: mapping_lr\)"):
+        pretrained.check_recipe(pretrained.GAN_NAME)
 
 
 def _copy_of_the_weights(tmp_path, monkeypatch):
@@ -210,3 +231,4 @@ def test_the_wheel_a_colab_user_installs_holds_every_shipped_file(tmp_path):
         assert f"genlab/weights/{name}.safetensors" in inside
         assert f"genlab/weights/{name}.json" in inside
     assert "genlab/data_files/mnist_5k.npz" in inside
+    assert "genlab/results/equal_budget.json" in inside  # the yardstick chapter reads it

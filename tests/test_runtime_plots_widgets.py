@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from genlab.plots import show_images
-from genlab.runtime import pick_device, seed_everything
+from genlab.runtime import hardware, pick_device, seed_everything, write_atomically
 from genlab.widgets import TWIN_CLASS, animation_html, figure_png, image_player
 
 
@@ -211,3 +211,26 @@ def test_animation_html_plays_offline():
     assert 'title="Play"' in html and "▶" in html  # the buttons still show what they do
     # no media-control symbols, which render as empty boxes without an emoji font
     assert not any("\u2300" <= character <= "\u23ff" for character in html)
+
+
+def test_write_atomically_writes_whole_files_or_leaves_the_old_one(tmp_path, monkeypatch):
+    path = tmp_path / "made" / "record.json"  # the folder is made
+    write_atomically(path, "première\n")
+    assert path.read_text(encoding="utf-8") == "première\n"
+    write_atomically(path, b"\x00\x01")
+    assert path.read_bytes() == b"\x00\x01" and oct(path.stat().st_mode)[-3:] == "644"
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.replace", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomically(path, b"new")
+    assert path.read_bytes() == b"\x00\x01"  # the old file, whole
+    assert [p.name for p in path.parent.iterdir()] == ["record.json"]  # no temporary left
+
+
+def test_hardware_names_the_machine():
+    facts = hardware()
+    assert facts["cpu_cores"] >= 1 and facts["torch_threads"] == torch.get_num_threads()
+    assert facts["device"] == str(pick_device()) and facts["cpu"]

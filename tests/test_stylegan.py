@@ -90,6 +90,37 @@ def test_per_pixel_noise_is_seeded(trained):
     assert torch.equal(first, again)
 
 
+def test_the_mapping_network_learns_at_its_own_rate():
+    """The optimiser's group for the mapping network runs at ``mapping_lr`` times the
+    generator's rate, cool-down and all; the other layers at the full rate."""
+    torch.manual_seed(0)
+    generator = StyleGenerator(noise_dim=8, style_dim=16, width=16, mapping_lr=0.01)
+    rest, mapping = generator.parameter_groups()
+    assert {id(p) for p in mapping["params"]} == {id(p) for p in generator.mapping.parameters()}
+    assert len(rest["params"]) + len(mapping["params"]) == len(list(generator.parameters()))
+    seen = []
+    real_adam = torch.optim.Adam
+
+    def watching_adam(params, **kwargs):
+        optimiser = real_adam(params, **kwargs)
+        seen.append(optimiser)
+        return optimiser
+
+    before = [p.detach().clone() for p in generator.mapping.parameters()]
+    try:
+        torch.optim.Adam = watching_adam
+        train_gan(generator, Discriminator(8), load_digits("train")[0][:64], steps=3,
+                  batch_size=32, lr_g=1e-3, cooldown=0, progress=False)
+    finally:
+        torch.optim.Adam = real_adam
+    rates = [group["lr"] for group in seen[0].param_groups]
+    assert rates == [pytest.approx(1e-3), pytest.approx(1e-5)]
+    moved = max((p - q).abs().max().item() for p, q in zip(generator.mapping.parameters(),
+                                                             before))
+    assert 0 < moved < 1e-4  # Adam's steps are about the rate: 3 of 1e-5 at most
+    assert pretrained.build(pretrained.STYLE_GAN).mapping_lr == 0.01  # the shipped recipe
+
+
 def test_the_recipe_builds_a_style_generator_beside_the_books_discriminator():
     generator = pretrained.build(pretrained.STYLE_GAN)
     assert isinstance(generator, StyleGenerator)

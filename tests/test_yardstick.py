@@ -75,3 +75,55 @@ def test_table_and_figure_show_every_row(monkeypatch, judge):
     with pytest.raises(ValueError, match=r"^n: expected at most 4000"):
         yardstick.measure_all(judge, load_digits("test")[0], n=10_000, chosen=None,
                               progress=False)
+
+
+def _equal_budget_rows(monkeypatch, judge):
+    monkeypatch.setattr(pretrained, "load_with_meta",
+                        lambda entry: (Copier(), {"seconds": 3.0, "steps": 40}))
+    contender = yardstick.Contender("copier", "x", lambda m, n, rng: m.sample(n, rng))
+    rows = yardstick.measure_all(judge, load_digits("test")[0][:100], n=100,
+                                 chosen=[contender], progress=False)
+    for row in rows:
+        row["entry"] = None if row is rows[0] else "x"
+    return rows
+
+
+def test_an_equal_budget_comparison_is_kept_and_read_back(monkeypatch, judge, tmp_path):
+    rows = _equal_budget_rows(monkeypatch, judge)
+    path = tmp_path / "results" / "equal.json"
+    record = yardstick.save_equal_budget(rows, 42, path)
+    assert record["seconds"] == 42 and record["hardware"]["cpu_cores"] >= 1
+    assert "NaN" not in path.read_text()  # strict JSON: not-applicable is null
+    loaded, about = yardstick.load_equal_budget(path)
+    assert about["seconds"] == 42 and about["torch"] == torch.__version__
+    assert [r["generator"] for r in loaded] == [r["generator"] for r in rows]
+    assert math.isnan(loaded[0]["training s"]) and loaded[1]["training s"] == 3.0
+    assert loaded[1]["Fréchet distance"] == pytest.approx(rows[1]["Fréchet distance"])
+    assert yardstick.table(loaded) == yardstick.table(rows)
+    assert not list(path.parent.glob("*.tmp"))  # nothing half-written left beside it
+
+
+def test_a_broken_equal_budget_file_is_refused_with_the_remedy(monkeypatch, judge,
+                                                                tmp_path):
+    path = tmp_path / "equal.json"
+    with pytest.raises(FileNotFoundError, match="^path: expected the file .*equal_budget.py"):
+        yardstick.load_equal_budget(path)
+    path.write_text("{not json")
+    with pytest.raises(ValueError, match="not readable JSON.*equal_budget.py"):
+        yardstick.load_equal_budget(path)
+    path.write_text('{"format": "something else"}')
+    with pytest.raises(ValueError, match="expected format 'genlab-equal-budget/1', found "
+                                         "'something else'"):
+        yardstick.load_equal_budget(path)
+    yardstick.save_equal_budget(_equal_budget_rows(monkeypatch, judge), 5, path)
+    text = path.read_text().replace('"recall"', '"recalled"', 1)
+    path.write_text(text)
+    with pytest.raises(ValueError, match="holds no valid rows .*recall"):
+        yardstick.load_equal_budget(path)
+
+
+def test_the_committed_equal_budget_comparison_covers_every_contender():
+    rows, about = yardstick.load_equal_budget()
+    assert [r["entry"] for r in rows[1:]] == [c.entry for c in yardstick.contenders()]
+    assert all(r["training s"] < 2 * about["seconds"] for r in rows[1:])
+    assert all(r["training steps"] >= 1 for r in rows[1:])

@@ -88,19 +88,25 @@ class StyleGenerator(nn.Module):
     constant, two at 14 x 14, two at 28 x 28; ``width`` channels at the bottom, halved
     at each doubling. ``mixing`` is the share of training batches drawn with two styles
     (switching at a random layer), which teaches the layers not to depend on each
-    other's style — what makes style mixing work afterwards.
+    other's style — what makes style mixing work afterwards. ``mapping_lr`` scales the
+    mapping network's learning rate against the rest of the generator's (StyleGAN uses
+    0.01): a mapping that moves as fast as the layers it feeds keeps changing what
+    every style means, and the generator falls back on a few digits
+    (:meth:`parameter_groups` hands the factor to the training loop).
     """
 
     classes = 0
 
     def __init__(self, noise_dim: int = 32, style_dim: int = 64, width: int = 64,
-                 mixing: float = 0.5):
+                 mixing: float = 0.5, mapping_lr: float = 1.0):
         super().__init__()
         noise_dim, style_dim = check_count(noise_dim, "noise_dim"), check_count(style_dim,
                                                                                 "style_dim")
         width = check_count(width, "width", minimum=4)
         mixing = check_number(mixing, "mixing", low=0, high=1)
+        mapping_lr = check_number(mapping_lr, "mapping_lr", low=0, low_open=True, high=1)
         self.noise_dim, self.style_dim, self.mixing = noise_dim, style_dim, mixing
+        self.mapping_lr = mapping_lr
         self.mapping = MappingNetwork(noise_dim, style_dim)
         self.constant = nn.Parameter(torch.randn(1, width, 7, 7))
         channels = [width, width, width // 2, width // 2, width // 4, width // 4]
@@ -110,6 +116,14 @@ class StyleGenerator(nn.Module):
             for a, b, r, previous in zip(inputs, channels, RESOLUTIONS, (7,) + RESOLUTIONS))
         self.to_image = nn.Conv2d(channels[-1], 1, 1)
         self.register_buffer("w_average", torch.zeros(style_dim))
+
+    def parameter_groups(self) -> list[dict]:
+        """The parameters for the optimiser: the mapping network's in a group of its own
+        whose ``lr_factor`` (:class:`genlab.frame.Steps` reads it) is ``mapping_lr``."""
+        mapping = list(self.mapping.parameters())
+        ids = {id(p) for p in mapping}
+        return [{"params": [p for p in self.parameters() if id(p) not in ids]},
+                {"params": mapping, "lr_factor": self.mapping_lr}]
 
     @property
     def num_layers(self) -> int:
