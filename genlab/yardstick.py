@@ -102,9 +102,10 @@ def contenders(diffusion_steps: int = 20,
 
 
 def measure(contender: Contender, judge: nn.Module, real: torch.Tensor, n: int = 1000,
-            seed: int = 0) -> dict:
+            seed: int = pretrained.SCORE_SEED) -> dict:
     """Draw ``n`` digits from one contender (timed, seeded by ``seed``) and score them
-    against ``real`` digits in [0, 1]."""
+    against ``real`` digits in [0, 1]. With the defaults and the test digits, the scores
+    are the ones the model's manifest records."""
     if not isinstance(contender, Contender):
         raise TypeError(f"contender: expected a Contender (see yardstick.contenders()), "
                         f"found {summary(contender)}")
@@ -123,7 +124,8 @@ def measure(contender: Contender, judge: nn.Module, real: torch.Tensor, n: int =
             "ms per digit": 1000 * seconds / n, "samples": digits[:20]}
 
 
-def measure_all(judge: nn.Module, real: torch.Tensor, n: int = 1000, seed: int = 0,
+def measure_all(judge: nn.Module, real: torch.Tensor, n: int = 1000,
+                seed: int = pretrained.SCORE_SEED,
                 chosen: Sequence[Contender] | None = None,
                 progress: bool = True) -> list[dict]:
     """:func:`measure` for every contender, with the real-versus-real baseline first
