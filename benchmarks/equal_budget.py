@@ -11,6 +11,7 @@ baseline, and writes the results (machine, date, torch, every figure) to
 
     python benchmarks/equal_budget.py                 # 300 s each (about 35 minutes)
     python benchmarks/equal_budget.py --seconds 60 --out /tmp/equal.json
+    python benchmarks/equal_budget.py --only vae-8-v3   # one recipe again, the rest kept
 
 Each recipe's seconds are turned into a number of steps first (the steps per second of
 a short timed run of the same recipe), so that every schedule — the one-cycle learning
@@ -32,7 +33,7 @@ from genlab.data import load_digits
 from genlab.frame import Budget
 from genlab.judge import load_judge
 from genlab.metrics import score_samples
-from genlab.runtime import seed_everything
+from genlab.runtime import hardware, seed_everything
 
 CALIBRATION_SECONDS = 20.0
 """How long the timed run that measures a recipe's steps per second goes."""
@@ -72,9 +73,22 @@ def main(argv: list[str] | None = None) -> None:
                         help="the training budget of every generator (default 300)")
     parser.add_argument("--out", type=Path, default=yardstick.EQUAL_BUDGET_FILE,
                         help="the results file to write")
+    names = [c.entry for c in yardstick.contenders()]
+    parser.add_argument("--only", choices=names, action="append",
+                        help="measure only this generator again (repeatable), keeping the "
+                             "other rows of --out, which must have been measured for the "
+                             "same seconds on a machine like this one")
     args = parser.parse_args(argv)
     if not args.seconds > 0:
         parser.error(f"--seconds: expected a positive number, found {args.seconds}")
+    kept = {}
+    if args.only:
+        rows, about = yardstick.load_equal_budget(args.out)
+        if about["seconds"] != args.seconds or about["hardware"] != hardware():
+            parser.error(f"--only: {args.out} was measured for {about['seconds']:g} s on "
+                         f"{about['hardware']}, not for {args.seconds:g} s on {hardware()}; "
+                         f"measure every generator again")
+        kept = {row["entry"]: row for row in rows}
     seed_everything(0)
     judge = load_judge()
     test_images = load_digits("test")[0]
@@ -84,6 +98,12 @@ def main(argv: list[str] | None = None) -> None:
              "training s": float("nan"), "training steps": float("nan"),
              "ms per digit": float("nan")}]
     for contender in yardstick.contenders():
+        if args.only and contender.entry not in args.only:
+            if contender.entry not in kept:
+                parser.error(f"--only: {args.out} has no row for {contender.entry}; "
+                             f"measure it too")
+            rows.append({**kept[contender.entry], "generator": contender.name})
+            continue
         rows.append(measure(contender, args.seconds, judge, test_images))
         print(yardstick.table(rows[-1:]), file=sys.stderr, flush=True)
     yardstick.save_equal_budget(rows, args.seconds, args.out)

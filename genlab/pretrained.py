@@ -59,7 +59,7 @@ from .training import evaluate, fit_autoencoder, fit_classifier
 
 JUDGE = "digit-judge-v2"
 CONV_AUTOENCODER = "conv-autoencoder-16-v1"
-VAE_NAME = "vae-8-v2"
+VAE_NAME = "vae-8-v3"
 GAN_NAME = "gan-digits-v4"
 CONDITIONAL_GAN = "conditional-gan-digits-v4"
 STYLE_GAN = "style-gan-digits-v2"
@@ -424,7 +424,7 @@ ENTRIES: dict[str, Entry] = {e.name: e for e in [
                      ("train_loss", "test_mse")),
     # 8 latent numbers: few enough that N(0, I) is well covered
     AutoencoderEntry(VAE_NAME, "the VAE", "04_generating_from_the_decoder",
-                     AutoencoderRecipe(True, 8, epochs=60), ("train_loss", "test_mse")),
+                     AutoencoderRecipe(True, 8, epochs=160), ("train_loss", "test_mse")),
     # the book's GAN: 5,000 steps
     GANEntry(GAN_NAME, "the GAN", "05_adversarial_training", _GAN, _GAN_CURVES),
     # the GAN's recipe given the label, trained twice as long; its discriminator sees

@@ -74,14 +74,14 @@ TRAIN_BAD = [
     ("model of another entry", lambda e, m: e.train(pretrained.build(AE)), TypeError,
      "^model: expected the VAE that entry"),
     ("model of other sizes", lambda e, m: e.train(_other_vae()), ValueError,
-     "^model: expected a VAE with the sizes of vae-8-v2's recipe"),
+     "^model: expected a VAE with the sizes of vae-8-v3's recipe"),
     ("budget int", lambda e, m: e.train(m, 100), TypeError,
      r"^budget: expected a genlab.frame.Budget, e.g. Budget\(steps=300\), found int 100"),
     ("budget dict", lambda e, m: e.train(m, {"steps": 3}), TypeError, "^budget: expected"),
     ("progress", lambda e, m: e.train(m, Budget(steps=1), progress="no"), TypeError,
      "^progress: expected True or False"),
     ("hooks for a VAE", lambda e, m: e.train(m, Budget(steps=1), hooks=[print]),
-     ValueError, "^hooks: expected none: vae-8-v2 is not a GAN"),
+     ValueError, "^hooks: expected none: vae-8-v3 is not a GAN"),
     ("one hook, not a list", lambda e, m: e.train(m, Budget(steps=1), hooks=print),
      TypeError, r"^hooks: expected a list of functions.*hooks=\[...\]"),
     ("hook not callable", lambda e, m: e.train(m, Budget(steps=1), hooks=["plot"]),
@@ -183,7 +183,7 @@ def _record(**series):
     (None, TypeError, "^record: expected the Record"),
     ({"history": {}}, TypeError, "^record: expected the Record"),
     (_record(d_loss=[1.0, 0.5]), ValueError,
-     "^record: expected the record of a run of vae-8-v2 .*found one without train_loss, "
+     "^record: expected the record of a run of vae-8-v3 .*found one without train_loss, "
      "test_mse"),
     (_record(train_loss=[], test_mse=[]), ValueError, "^record: expected the record")])
 def test_beside_shipped_checks_the_record(record, error, says, monkeypatch):
