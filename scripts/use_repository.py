@@ -2,7 +2,8 @@
 
 _config.yml's ``repository`` (url, branch) is the one place a fork changes. The Colab
 buttons are made from it at build time; this script writes it into what cannot read
-it at run time: each chapter's Colab install cell (``pip install genlab @ git+URL@BRANCH``)
+it at run time: each chapter's Colab install cell (``pip install genlab @ git+URL@BRANCH``),
+the prose's links to files of the repository (``URL/blob/BRANCH/benchmarks/README.md``)
 and the project's homepage in pyproject.toml. tests/test_project.py checks they agree.
 
 Usage: python scripts/use_repository.py [--root PATH]     (or: make repository)
@@ -16,11 +17,13 @@ from pathlib import Path
 import yaml
 
 INSTALL = re.compile(r"genlab @ git\+https://[^\s\"'@]+@[\w./-]+")
+FILE_LINK = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/blob/[\w.-]+/")
 HOMEPAGE = re.compile(r'^Homepage = ".*"$', re.M)
 
 
 def use_repository(root: Path) -> list[Path]:
-    """Rewrite the install cells and homepage under ``root``; return the files changed."""
+    """Rewrite the install cells, file links and homepage under ``root``; return the
+    files changed."""
     config_file = root / "_config.yml"
     if not config_file.is_file():
         raise FileNotFoundError(f"no _config.yml in {root}: run this from the repository")
@@ -36,6 +39,9 @@ def use_repository(root: Path) -> list[Path]:
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
                 cell["source"] = [INSTALL.sub(f"genlab @ git+{url}@{branch}", line)
+                                  for line in cell["source"]]
+            elif cell["cell_type"] == "markdown":
+                cell["source"] = [FILE_LINK.sub(f"{url}/blob/{branch}/", line)
                                   for line in cell["source"]]
         new = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
         if new != text:

@@ -161,8 +161,12 @@ def test_a_fork_changes_the_repository_in_one_place(tmp_path):
         old, new = path.read_text(), (tmp_path / "book" / path.name).read_text()
         assert "git+https://github.com/a-teacher/genlab-fork@spring" in new
         assert url not in new
+        assert new.count("github.com/a-teacher/genlab-fork/blob/spring/") == \
+            old.count(f"{url}/blob/main/")
         changed = [(a, b) for a, b in zip(old.splitlines(), new.splitlines()) if a != b]
-        assert len(changed) == 1 and len(old.splitlines()) == len(new.splitlines())
+        assert len(old.splitlines()) == len(new.splitlines())
+        assert len(changed) == 1 + old.count(f"{url}/blob/main/")
+        assert all("a-teacher/genlab-fork" in b for _, b in changed)
     assert 'Homepage = "https://github.com/a-teacher/genlab-fork"' in \
         (tmp_path / "pyproject.toml").read_text()
     rerun = subprocess.run([sys.executable, script, "--root", tmp_path],

@@ -86,3 +86,43 @@ def test_a_term_is_linked_where_it_first_appears(term):
     # Terms the prose only ever names in another form are linked under that form.
     assert re.search(r"\{term\}`[^`]*<" + re.escape(term) + ">`", PROSE), \
         f"{term!r} is never linked from the book"
+
+
+def _first_authors_and_years() -> set[tuple[str, str]]:
+    """(first author's surname, year) of every entry of references.bib."""
+    works = set()
+    for entry in re.split(r"^@", BIB, flags=re.M)[1:]:
+        author = re.search(r"author\s*=\s*\{([^,}]+)", entry)
+        year = re.search(r"year\s*=\s*\{(\d{4})\}", entry)
+        if author and year:
+            works.add((author.group(1).strip(), year.group(1)))
+    return works
+
+
+# "Mirza & Osindero, 2014", "Reed et al., 2016", "Heusel et al. (2017)", "Ho (2020)"
+AUTHOR_YEAR = re.compile(r"\b([A-Z][a-zà-ÿ-]+)(?: et\s+al\.| (?:&|and)\s+[A-Z][a-zà-ÿ-]+)?"
+                         r"(?:,\s*|\s+\()((?:19|20)\d\d)\b")
+
+
+def test_an_author_and_year_in_the_prose_is_a_work_in_the_references():
+    works = _first_authors_and_years()
+    assert ("Mirza", "2014") in works and ("Goodfellow", "2014") in works
+    assert AUTHOR_YEAR.search("as fakes (Reed et al., 2016); without").groups() == (
+        "Reed", "2016")
+    assert AUTHOR_YEAR.search("Heusel et al. (2017) speed up").groups() == ("Heusel", "2017")
+    missing = sorted({m.group(0) for m in AUTHOR_YEAR.finditer(PROSE)
+                      if (m.group(1), m.group(2)) not in works})
+    assert not missing, f"cited in the prose but not in references.bib: {missing}"
+
+
+def test_a_chapter_linked_from_a_sentence_reads_as_prose():
+    # {doc}`05_adversarial_training` renders the chapter's whole title inside the
+    # sentence ("...of Two networks in a contest: generative adversarial networks pits...")
+    bare = re.findall(r"\{doc\}`(\d\d_\w+)`", PROSE)
+    assert not bare, f"link these chapters with text of their own: {sorted(set(bare))}"
+
+
+def test_the_benchmarks_the_prose_leans_on_are_linked():
+    mentions = re.findall(r".{0,2}`benchmarks/README\.md`.{0,2}", PROSE)
+    assert mentions
+    assert all("[`benchmarks/README.md`](" in m for m in mentions), mentions
