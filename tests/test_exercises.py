@@ -1,5 +1,6 @@
 """genlab.exercises: right answers pass, wrong ones say how, malformed ones never raise."""
 
+import html
 import math
 
 import pytest
@@ -55,6 +56,32 @@ def test_a_checker_that_raises_is_turned_into_feedback():
 def test_no_answer_yet():
     feedback = conv.output_size.check(...)
     assert not feedback and "replace the ..." in feedback.message
+    # the rendered book runs every exercise unanswered: a neutral state, not a failure
+    assert feedback.waiting and str(feedback).startswith("✎ Your answer goes here")
+    assert "#5f6368" in feedback._repr_html_() and "Not yet" not in feedback._repr_html_()
+    wrong = conv.output_size.check(12)
+    assert not wrong.waiting and "✗ Not yet" in wrong._repr_html_()
+
+
+def test_hints_and_solutions_show_folded_until_opened():
+    hint, solution = autoencoders.mse_function.hint(), autoencoders.mse_function.solution()
+    for folded, summary in [(hint, "Show the hint"), (solution, "Show a worked solution")]:
+        shown = folded._repr_html_()
+        assert shown.startswith("<details") and "<details open" not in shown
+        assert "<summary" in shown and summary in shown
+        assert html.escape(str(folded)) in shown  # the whole text, inside the fold
+    assert "&lt;" in Exercise("q", lambda a: None, hint="a<b", solution="s").hint()._repr_html_()
+
+
+@pytest.mark.parametrize("wrong, says", [
+    (lambda a, b: ((a - b) ** 2).sum(), "summed over the whole batch (.sum())"),
+    (lambda a, b: ((a - b) ** 2).mean().sqrt(), "square root"),
+    (lambda a, b: (a - b).mean(), "cancel"),
+    (lambda a, b: (a - b).abs().mean(), "mean absolute difference"),
+    (lambda a, b: ((a - b) ** 2).flatten(1).sum(1).mean(), "summed over the pixels of an image")])
+def test_the_common_wrong_mean_squared_errors_are_named(wrong, says):
+    feedback = autoencoders.mse_function.check(wrong)
+    assert not feedback and says in feedback.message, feedback.message
 
 
 @pytest.mark.parametrize("answer", [13, 13.0, torch.tensor(13)])

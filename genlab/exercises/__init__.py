@@ -4,7 +4,11 @@ An :class:`Exercise` wraps a checking function that returns ``None`` for a right
 answer and otherwise a sentence saying what is wrong and how. :meth:`Exercise.check`
 never raises, whatever it is given: a malformed answer (wrong type, wrong shape, a
 typo that raised) is itself answered with a message. It returns a :class:`Feedback`
-that is true only for a right answer and shows as a coloured line in Jupyter.
+that is true only for a right answer and shows as a coloured line in Jupyter — green
+for right, red for wrong, grey while the answer is still the ``...`` the chapter
+leaves (so the rendered book, which runs the chapters unanswered, shows "your answer
+goes here", not a failure). Hints and worked solutions show folded
+(:class:`Folded`): a student's Run All reveals none of them until one is opened.
 
 Each chapter's exercises live in a module of this package (``genlab.exercises.conv``,
 ...); the helpers below (:func:`integer_problem`, :func:`number_answer`,
@@ -32,21 +36,29 @@ NO_ANSWER = (None, Ellipsis)
 
 @dataclass(frozen=True)
 class Feedback:
-    """The verdict on one answer: ``correct`` and a message saying why."""
+    """The verdict on one answer: ``correct`` and a message saying why; ``waiting``
+    when there is no answer yet (neither right nor wrong)."""
 
     correct: bool
     message: str
+    waiting: bool = False
 
     def __bool__(self) -> bool:
         return self.correct
 
+    def _mark(self) -> tuple[str, str]:
+        if self.correct:
+            return "#1b7f3b", "✓ Correct"
+        return ("#5f6368", "✎ Your answer goes here") if self.waiting else ("#b3261e",
+                                                                             "✗ Not yet")
+
     def __str__(self) -> str:
-        return f"{'✓ Correct' if self.correct else '✗ Not yet'}: {self.message}"
+        return f"{self._mark()[1]}: {self.message}"
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        colour, mark = ("#1b7f3b", "✓ Correct") if self.correct else ("#b3261e", "✗ Not yet")
+        colour, mark = self._mark()
         return (f'<div style="border-left:4px solid {colour};padding:4px 10px;'
                 f'margin:4px 0"><b style="color:{colour}">{mark}:</b> '
                 f"{html.escape(self.message)}</div>")
@@ -57,6 +69,23 @@ class Text(str):
 
     def __repr__(self) -> str:
         return str(self)
+
+
+class Folded(Text):
+    """Text that a notebook shows folded under a ``summary`` line until the reader opens
+    it (an HTML ``<details>`` element: Jupyter, Colab and the rendered book alike, no
+    script needed); plain text elsewhere."""
+
+    def __new__(cls, text: str, summary: str):
+        folded = super().__new__(cls, text)
+        folded.summary = summary
+        return folded
+
+    def _repr_html_(self) -> str:
+        return (f'<details style="margin:4px 0"><summary style="cursor:pointer">'
+                f"{html.escape(self.summary)}</summary>"
+                f'<pre style="white-space:pre-wrap;margin:6px 0 0">{html.escape(self)}'
+                f"</pre></details>")
 
 
 class Exercise:
@@ -72,8 +101,8 @@ class Exercise:
 
     def check(self, answer: Any) -> Feedback:
         if answer is Ellipsis or answer is None:
-            return Feedback(False, "no answer yet: replace the ... with your answer "
-                                   "and run the cell again.")
+            return Feedback(False, "replace the ... with your answer and run the cell "
+                                   "again.", waiting=True)
         try:
             problem = self._checker(answer)
         except Exception as error:  # a malformed answer must never crash the checker
@@ -81,11 +110,13 @@ class Exercise:
                        f"{error}). Check its type and shape against the question.")
         return Feedback(True, self._praise) if problem is None else Feedback(False, problem)
 
-    def hint(self) -> Text:
-        return Text(f"Hint: {self._hint}")
+    def hint(self) -> Folded:
+        """The hint, folded: it shows when the reader opens it."""
+        return Folded(f"Hint: {self._hint}", "Show the hint")
 
-    def solution(self) -> Text:
-        return Text(f"Solution:\n{self._solution}")
+    def solution(self) -> Folded:
+        """A worked solution, folded: try the exercise first."""
+        return Folded(f"Solution:\n{self._solution}", "Show a worked solution")
 
     def __repr__(self) -> str:
         return f"Exercise: {self.question}"

@@ -40,8 +40,18 @@ def _mse_check(function):
         if problem:
             return problem
         if abs(value - expected) > 1e-5 * max(1.0, expected):
+            if abs(value - expected * a.numel()) < 1e-3 * value:
+                return ("that is the squared error summed over the whole batch (.sum()): "
+                        "take the mean (.mean()), so that the loss does not grow with the "
+                        "batch size or the image size.")
             if abs(value - expected * a[0].numel()) < 1e-3 * value:
                 return "that is the error summed over the pixels of an image: average it."
+            if abs(value - expected ** 0.5) < 1e-5:
+                return ("that is the square root of the mean squared error (RMSE): leave "
+                        "out the square root.")
+            if abs(value - (a - b).mean().item()) < 1e-6:
+                return ("that is the mean of the differences, where positive and negative "
+                        "ones cancel: square each difference before averaging.")
             if abs(value - (a - b).abs().mean().item()) < 1e-6:
                 return "that is the mean absolute difference: square the differences."
             return f"for two batches of shape {shape} it gives {value:.5f}, expected {expected:.5f}."
