@@ -15,6 +15,10 @@ STAMP := $(VENV)/.genlab-installed
 # ~/.cache/matplotlib can point into a deleted environment, and then every figure with
 # a fallback glyph writes "findfont ... not found" to stderr, which fails the strict build.
 export MPLCONFIGDIR := $(abspath $(VENV))/matplotlib
+# The chapters this Makefile executes become static pages: there, a finished progress bar
+# is one line saying what ran and how long (genlab.runtime.progress), not a widget.
+# Jupyter and Colab, which do not read this, keep their live bars.
+export GENLAB_PROGRESS := line
 
 .PHONY: book test clean repository student-copies chapter-times models
 

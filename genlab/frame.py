@@ -32,11 +32,11 @@ from typing import Any
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from .checks import (check_count, check_function, check_lengths, check_model, check_number,
                      check_seconds, summary)
 from .runtime import pick_device
+from .runtime import progress as progress_bar
 
 
 class TrainingDiverged(FloatingPointError):
@@ -184,8 +184,8 @@ class Steps:
 
     def __iter__(self) -> Iterator[int]:
         self.start = time.perf_counter()
-        self.bar = tqdm(total=self.budget.steps, desc=self.desc, unit="step",
-                        disable=not self.progress)
+        self.bar = progress_bar(total=self.budget.steps, desc=self.desc, unit="step",
+                                disable=not self.progress)
         step = 0
         try:
             while not self.budget.over(step, self.elapsed):

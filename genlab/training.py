@@ -15,12 +15,12 @@ import time
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm.auto import tqdm
 
 from .checks import (check_count, check_digits, check_flag, check_function, check_generator,
                      check_labels, check_model, check_number, check_seconds, summary)
 from .data import Batches
 from .frame import Budget, History, batched, check_losses, on_device
+from .runtime import progress as progress_bar
 
 __all__ = ["History", "jitter_digits", "predict", "evaluate", "confusion_matrix",
            "fit_classifier", "reconstruction_error", "fit_autoencoder"]
@@ -118,7 +118,7 @@ def train_epochs(model: nn.Module, batches: Batches, step_loss, *, budget: Budge
     else:  # too short to warm up and cool down (torch divides by zero): a constant rate
         schedule = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0)
     spent, step = 0.0, 0
-    with tqdm(total=total, desc="training", unit="batch", disable=not progress) as bar:
+    with progress_bar(total=total, desc="training", unit="batch", disable=not progress) as bar:
         while not budget.over(step, spent):
             model.train()
             start = time.perf_counter()

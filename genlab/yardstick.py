@@ -34,7 +34,6 @@ from typing import Any
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from . import pretrained
 from .checks import (check_count, check_digits, check_flag, check_function, check_generator,
@@ -44,6 +43,8 @@ from .data import load_digits
 from .diffusion import GUIDANCE
 from .metrics import NEIGHBOURS, score_samples
 from .runtime import hardware, write_atomically
+from .runtime import progress as progress_bar
+from .tables import ScoreTable
 
 MEASURES = ("confidence", "effective classes", "Fréchet distance", "precision", "recall")
 COLUMNS = (*MEASURES, "training s", "ms per digit")
@@ -150,7 +151,8 @@ def measure_all(judge: nn.Module, real: torch.Tensor, n: int = 1000,
              **score_samples(judge, train[:n], real), "training s": float("nan"),
              "training steps": float("nan"),
              "ms per digit": float("nan"), "samples": train[:20]}]
-    for contender in tqdm(chosen, desc="generators", disable=not progress):
+    for contender in progress_bar(chosen, desc="generators", unit="generator",
+                                  disable=not progress):
         rows.append(measure(contender, judge, real, n, seed))
     return rows
 
@@ -193,28 +195,10 @@ def _check_rows(rows: Any, *, keys: Sequence[str] = ("generator", *COLUMNS),
 
 
 def table(rows: Sequence[dict]) -> str:
-    """The rows of :func:`measure_all` as a Markdown table."""
+    """The rows of :func:`measure_all` as a Markdown table (see :mod:`genlab.tables`)."""
     rows = _check_rows(rows)
-    def cell(key: str, value: float) -> str:
-        if value != value:  # NaN: not applicable
-            return ""
-        if key == "Fréchet distance" or key == "training s":
-            return f"{value:.0f}"
-        if key == "ms per digit":
-            return f"{value:.2f}"
-        return f"{value:.2f}" if key == "effective classes" else f"{value:.3f}"
-
-    keys = COLUMNS
-    # short headers, and soft hyphens (U+00AD) where a word may break: the eight
-    # columns then fit the book's page width
-    short = {"confidence": "confi\u00addence", "effective classes": "eff. classes",
-             "Fréchet distance": "Fréchet", "precision": "preci\u00adsion",
-             "training s": "train s"}
-    lines = ["| generator | " + " | ".join(short.get(k, k) for k in keys) + " |",
-             "|---|" + "---:|" * len(keys)]
-    lines += ["| " + row["generator"] + " | " + " | ".join(cell(k, row[k]) for k in keys)
-              + " |" for row in rows]
-    return "\n".join(lines)
+    return ScoreTable({row["generator"]: row for row in rows}, COLUMNS,
+                      label="generator").markdown()
 
 
 def figure(rows: Sequence[dict]) -> plt.Figure:

@@ -288,3 +288,17 @@ def test_no_internal_link_is_broken(visits, site, name):
             if unquote(parts.fragment) not in ids:
                 broken.append(href)
     assert not broken, f"broken links on {name}: {sorted(set(broken))}"
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if p in NOTEBOOKS])
+def test_no_output_is_cut_off_at_the_right(visits, name):
+    # A box of a cell's output that scrolls or clips sideways hides what does not fit
+    # (a table's last columns, the end of a printed line) from a reader at 1280 px.
+    cut = visits(name).page.evaluate(
+        """() => Array.from(document.querySelectorAll('.cell_output, .cell_output *'))
+             .filter(el => ['auto', 'scroll', 'hidden'].includes(
+                               getComputedStyle(el).overflowX) &&
+                           el.scrollWidth > el.clientWidth + 2 && el.clientWidth > 0 &&
+                           !el.closest('.genlab-twin, .widget-subarea, div.animation'))
+             .map(el => el.tagName + ': ' + el.textContent.trim().slice(0, 60))""")
+    assert not cut, f"outputs cut off at the right on {name}: {cut}"

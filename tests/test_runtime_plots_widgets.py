@@ -234,3 +234,30 @@ def test_hardware_names_the_machine():
     facts = hardware()
     assert facts["cpu_cores"] >= 1 and facts["torch_threads"] == torch.get_num_threads()
     assert facts["device"] == str(pick_device()) and facts["cpu"]
+
+
+def test_a_progress_bar_becomes_one_line_for_a_static_page(monkeypatch, capsys):
+    from tqdm.auto import tqdm
+
+    from genlab.runtime import progress
+
+    monkeypatch.delenv("GENLAB_PROGRESS", raising=False)
+    live = progress(range(2), desc="live", unit="step")
+    assert isinstance(live, tqdm)
+    live.close()
+    capsys.readouterr()
+    monkeypatch.setenv("GENLAB_PROGRESS", "line")
+    assert list(progress(range(3), desc="generators", unit="generator")) == [0, 1, 2]
+    with progress(total=12, desc="training", unit="batch") as bar:
+        bar.update(12)
+        bar.set_postfix(loss=0.5)
+    bar.close()  # closed twice: still one line
+    with progress(total=4, desc="quiet", unit="step", disable=True) as bar:
+        bar.update(4)
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["generators: 3 generators in 0 s",
+                                "training: 12 batches in 0 s"]
+    assert err == ""  # nothing drawn while it ran
+    monkeypatch.setenv("GENLAB_PROGRESS", "fancy")
+    with pytest.raises(ValueError, match="GENLAB_PROGRESS.*'bar', 'line'.*fancy"):
+        progress(range(2), desc="x", unit="step")
