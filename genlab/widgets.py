@@ -53,6 +53,19 @@ _PLAYER_ICONS = {"fa-minus": "−", "fa-fast-backward": "⇤", "fa-step-backward
 _PNG = b"\x89PNG\r\n\x1a\n"
 
 
+def _picture(value: bytes = b"", width: str | None = None) -> widgets.Image:
+    """An image widget shown at its own size (or ``width``), never wider than the output.
+
+    A VBox lays its children out as a column flexbox, which stretches an image to the
+    box's full width: in JupyterLab a 28 × 28 digit drawn 6× became 960 px across,
+    blurred, with its sliders scrolled off screen. Held to the left at its natural size,
+    it shows the sharp pixels :func:`digit_png` drew."""
+    layout = widgets.Layout(align_self="flex-start", max_width="100%")
+    if width:
+        layout.width = width
+    return widgets.Image(value=value, format="png", layout=layout)
+
+
 def _check_list(value: Any, name: str, what: str) -> list:
     """``value`` as a non-empty list (a list, a tuple or another sequence, not a string)."""
     if not isinstance(value, Sequence) or isinstance(value, (str, bytes, bytearray)):
@@ -176,9 +189,7 @@ def image_player(frames: Sequence[bytes], labels: Sequence[str] | None = None, *
     description = check_text(description, "description")
     control = check_choice(control, "control", ("slider", "dropdown"))
     width = check_text(width, "width", optional=True)
-    layout = widgets.Layout(width=width) if width else widgets.Layout()
-    pages = [widgets.VBox([widgets.HTML(f"<b>{label}</b>"),
-                           widgets.Image(value=frame, format="png", layout=layout)])
+    pages = [widgets.VBox([widgets.HTML(f"<b>{label}</b>"), _picture(frame, width)])
              for frame, label in zip(frames, labels)]
     return linked_stack(pages, labels, description=description, control=control)
 
@@ -208,7 +219,7 @@ def convolution_explorer(images: dict[str, torch.Tensor]) -> widgets.VBox:
         grid_template_columns="repeat(3, 68px)", width="220px"))
     stride = widgets.IntSlider(value=1, min=1, max=3, description="stride")
     padding = widgets.IntSlider(value=0, min=0, max=2, description="padding")
-    picture = widgets.Image(format="png")
+    picture = _picture()
     updating = {"grid": False}
 
     def redraw(*_):
@@ -336,7 +347,7 @@ def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float | st
     y_slider = widgets.SelectionSlider(options=[(caption(y), j) for j, y in
                                                 enumerate(y_values)],
                                        value=len(y_values) // 2, description=y_label)
-    inner = [widgets.Stack([widgets.Image(value=f, format="png") for f in column],
+    inner = [widgets.Stack([_picture(f) for f in column],
                            selected_index=len(y_values) // 2) for column in frames]
     outer = widgets.Stack(inner, selected_index=len(x_values) // 2)
     links = [widgets.jslink((x_slider, "index"), (outer, "selected_index"))]
@@ -377,7 +388,7 @@ def latent_explorer(model, origin: torch.Tensor, directions: torch.Tensor,
     scale = check_count(scale, "scale")
     sliders = [widgets.FloatSlider(value=0.0, min=-3, max=3, step=0.1, description=label)
                for label in labels]
-    picture = widgets.Image(format="png")
+    picture = _picture()
     caption = widgets.HTML()
 
     def redraw(*_):
@@ -403,7 +414,7 @@ def interpolation_widget(model, z_start: torch.Tensor, z_end: torch.Tensor, *,
     z_end = check_vector(z_end, "z_end", size=size).cpu()
     scale = check_count(scale, "scale")
     slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="t")
-    picture = widgets.Image(format="png")
+    picture = _picture()
 
     def redraw(*_):
         z = (1 - slider.value) * z_start + slider.value * z_end
@@ -444,7 +455,7 @@ def choice_grid(frames: dict[tuple, bytes], choices: dict[str, Sequence[str]]
 
     def build(prefix: tuple, depth: int) -> widgets.Widget:
         if depth == len(names):
-            return widgets.Image(value=frames[prefix], format="png")
+            return _picture(frames[prefix])
         stack = widgets.Stack([build(prefix + (option,), depth + 1)
                                for option in choices[names[depth]]], selected_index=0)
         levels[depth].append(stack)
@@ -492,7 +503,7 @@ def conditional_explorer(generator, *, seed: int = 0, scale: int = 5) -> widgets
                              description="digit")
     sweep = widgets.FloatSlider(value=0.0, min=-WALK, max=WALK, step=WALK / 8,
                                 description="noise walk")
-    picture = widgets.Image(format="png")
+    picture = _picture()
 
     def redraw(*_):
         z = base + sweep.value * direction
@@ -561,7 +572,7 @@ def style_mixer(generator, *, seed: int = 0, sources: int = 8,
     pick_fine = widgets.IntSlider(value=1, min=0, max=sources - 1, description="fine from")
     crossover = widgets.IntSlider(value=generator.num_layers // 2 + 1, min=0,
                                   max=generator.num_layers, description="crossover")
-    picture = widgets.Image(format="png")
+    picture = _picture()
 
     def redraw(*_):
         picture.value = _mixture_png(generator, coarse[pick_coarse.value],

@@ -261,3 +261,34 @@ def test_a_progress_bar_becomes_one_line_for_a_static_page(monkeypatch, capsys):
     monkeypatch.setenv("GENLAB_PROGRESS", "fancy")
     with pytest.raises(ValueError, match="GENLAB_PROGRESS.*'bar', 'line'.*fancy"):
         progress(range(2), desc="x", unit="step")
+
+
+def _images(widget) -> list:
+    """Every image widget inside ``widget``."""
+    if isinstance(widget, widgets.Image):
+        return [widget]
+    return [image for child in getattr(widget, "children", ()) for image in _images(child)]
+
+
+def test_a_widget_shows_its_digit_at_natural_size_not_stretched():
+    # In a VBox (a column flexbox) an image is stretched to the output's full width
+    # unless it is held to its own size: 28 x 28 pixels became about 960 px in JupyterLab.
+    from genlab.models.autoencoders import DenseAutoencoder
+    from genlab.models.gan import Generator
+    from genlab.models.stylegan import StyleGenerator
+    from genlab.widgets import (conditional_explorer, convolution_explorer, image_player,
+                                interpolation_widget, latent_explorer, style_mixer)
+
+    model = DenseAutoencoder(3)
+    built = [latent_explorer(model, torch.zeros(3), torch.eye(3)[:2], [1.0, 2.0]),
+             interpolation_widget(model, torch.zeros(3), torch.ones(3)),
+             convolution_explorer({"a": torch.rand(12, 12)}),
+             conditional_explorer(Generator(8, 8, 10)),
+             style_mixer(StyleGenerator(8, 8, 8), sources=2),
+             image_player([figure_png(plt.figure(figsize=(1, 1)))])]
+    for widget in built:
+        images = _images(widget)
+        assert images
+        for image in images:
+            assert image.layout.align_self == "flex-start" and image.layout.max_width == "100%"
+            assert image.layout.width in (None, "")  # its own size, which digit_png set
