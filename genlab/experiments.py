@@ -26,7 +26,7 @@ from .checks import (check_choice, check_count, check_digits, check_flag, check_
                      check_number, check_text, summary)
 from .dashboard import Dashboard
 from .models.gan import Discriminator, Generator
-from .plots import image_grid
+from .plots import COLUMN_INCHES, image_grid
 from .training import History
 
 
@@ -190,17 +190,26 @@ def compare(runs: dict[str, Run], metric: str = "effective classes") -> plt.Figu
         raise ValueError("runs: expected runs measured by a judge (run_gan with a judge), "
                          "found runs without measurements")
     check_choice(metric, "metric", measured)
-    fig, axes = plt.subplots(1, 1 + len(runs), figsize=(4 + 2.2 * len(runs), 2.8),
-                             gridspec_kw={"width_ratios": [2.2] + [1] * len(runs)})
+    n = len(runs)
+    # the column's width: the curves beside two runs' samples, or above more of them
+    if n <= 2:
+        fig, axes = plt.subplots(1, 1 + n, figsize=(COLUMN_INCHES, 2.6),
+                                 gridspec_kw={"width_ratios": [2.2] + [1] * n})
+        curves, pictures = axes[0], axes[1:]
+    else:
+        fig = plt.figure(figsize=(COLUMN_INCHES, 2.3 + COLUMN_INCHES / n + 0.3))
+        grid = fig.add_gridspec(2, n, height_ratios=[2.3, COLUMN_INCHES / n + 0.3])
+        curves = fig.add_subplot(grid[0, :])
+        pictures = [fig.add_subplot(grid[1, i]) for i in range(n)]
     for i, (name, run) in enumerate(runs.items()):
-        axes[0].plot(run.dashboard.checkpoints, run.dashboard.metrics[metric], "o-",
-                     ms=3, label=name, color=f"C{i}")
-        axes[i + 1].imshow(image_grid(run.samples[:36], nrow=6), interpolation="nearest")
-        axes[i + 1].set_title(name, fontsize=9, color=f"C{i}")
-        axes[i + 1].axis("off")
-    axes[0].set(xlabel="step", title=metric)
-    axes[0].grid(alpha=0.3)
-    axes[0].legend(fontsize=8)
+        curves.plot(run.dashboard.checkpoints, run.dashboard.metrics[metric], "o-",
+                    ms=3, label=name, color=f"C{i}")
+        pictures[i].imshow(image_grid(run.samples[:36], nrow=6), interpolation="nearest")
+        pictures[i].set_title(name, fontsize=8, color=f"C{i}")
+        pictures[i].axis("off")
+    curves.set(xlabel="step", title=metric)
+    curves.grid(alpha=0.3)
+    curves.legend(fontsize=7)
     fig.tight_layout()
     return fig
 

@@ -1,4 +1,10 @@
-"""Figures the chapters share: image grids, feature maps, filters, a confusion matrix.
+"""Figures the chapters share: image grids, feature maps, filters, a confusion matrix,
+measures against a setting.
+
+The rendered book's column is about 690 pixels wide, and a figure wider than that is
+shrunk to fit, with its text. Figures are therefore drawn at most
+:data:`COLUMN_INCHES` wide (at matplotlib's 100 dots per inch), so their text shows at
+the size it was set.
 
 Every function checks what it is given before it draws (see :mod:`genlab.checks`): a
 NaN, or images in 0-255 shown as if in [0, 1], is an error that names the argument,
@@ -15,7 +21,11 @@ import torch
 from torchvision.utils import make_grid
 
 from .checks import (UNIT, check_count, check_finite, check_float, check_interval,
-                     check_number, check_range, check_tensor, check_text, summary)
+                     check_mapping, check_number, check_range, check_tensor, check_text,
+                     summary)
+
+COLUMN_INCHES = 6.8
+"""The width of the book's column, in inches at 100 dots per inch (688 pixels)."""
 
 
 # Checks genlab.checks does not have yet (the interval is shared with genlab.latent,
@@ -219,4 +229,37 @@ def show_filters(weights: torch.Tensor, ncols: int = 8, size: float = 0.8) -> pl
         bound = w.abs().max().item() or 1.0
         ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-bound, vmax=bound)
     fig.tight_layout(pad=0.2)
+    return fig
+
+
+def measure_curves(results: dict, measures: Sequence[str], xlabel: str, *,
+                   log: bool = False, reverse: bool = False) -> plt.Figure:
+    """One small panel per measure, each against a setting: ``results`` maps each value
+    of the setting (sampling steps, a guidance scale, ψ) to the scores of
+    :func:`genlab.metrics.score_samples` there. ``log``: a log-scaled setting axis;
+    ``reverse``: the setting's axis runs from high to low. Drawn the column's width."""
+    check_mapping(results, "results", what="a dict from settings to scores")
+    if not results:
+        raise ValueError("results: expected at least one setting, found an empty dict")
+    if isinstance(measures, str) or not isinstance(measures, Sequence) or not measures:
+        raise TypeError(f"measures: expected a list of measure names, found "
+                        f"{summary(measures)}")
+    for key, scores in results.items():
+        check_mapping(scores, f"results[{key!r}]", measures, what="a dict of scores")
+    xlabel = check_text(xlabel, "xlabel")
+    settings = list(results)
+    fig, axes = plt.subplots(1, len(measures), figsize=(COLUMN_INCHES, 2.3), squeeze=False)
+    for axis, name in zip(axes[0], measures):
+        axis.plot(settings, [results[x][name] for x in settings], "o-", ms=4)
+        axis.set_title(name, fontsize=10)
+        axis.set_xlabel(xlabel, fontsize=8)
+        axis.tick_params(labelsize=8)
+        if log:
+            axis.set_xscale("log")
+            axis.set_xticks(settings, [f"{x:g}" for x in settings])
+            axis.minorticks_off()
+        if reverse:
+            axis.invert_xaxis()
+        axis.grid(alpha=0.3)
+    fig.tight_layout()
     return fig

@@ -42,6 +42,7 @@ from .checks import (check_count, check_digits, check_flag, check_function, chec
 from .data import load_digits
 from .diffusion import GUIDANCE
 from .metrics import NEIGHBOURS, score_samples
+from .plots import COLUMN_INCHES
 from .runtime import hardware, write_atomically
 from .runtime import progress as progress_bar
 from .tables import ScoreTable
@@ -208,7 +209,11 @@ def figure(rows: Sequence[dict]) -> plt.Figure:
     rows = _check_rows(rows, minimum=2)
     generated = [row for row in rows if row["ms per digit"] == row["ms per digit"]]
     baseline = rows[0]
-    fig, (bars, pr, cost) = plt.subplots(1, 3, figsize=(15, 4.2))
+    # the column's width: the bars across the top, the two scatter plots below
+    fig = plt.figure(figsize=(COLUMN_INCHES, 6.4))
+    grid = fig.add_gridspec(2, 2, height_ratios=[1, 1.25])
+    bars = fig.add_subplot(grid[0, :])
+    pr, cost = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
     names = [row["generator"] for row in generated]
     colours = plt.cm.tab10(range(len(generated)))
     bars.barh(names, [row["Fréchet distance"] for row in generated], color=colours)
@@ -218,16 +223,18 @@ def figure(rows: Sequence[dict]) -> plt.Figure:
     bars.invert_yaxis()
     bars.legend(loc="lower right")
     for row, colour in zip(generated, colours):
-        pr.scatter(row["recall"], row["precision"], s=80, color=colour,
+        pr.scatter(row["recall"], row["precision"], s=50, color=colour,
                    label=row["generator"])
-        cost.scatter(row["ms per digit"], row["Fréchet distance"], s=80, color=colour)
-    pr.scatter(baseline["recall"], baseline["precision"], marker="*", s=200,
+        cost.scatter(row["ms per digit"], row["Fréchet distance"], s=50, color=colour)
+    pr.scatter(baseline["recall"], baseline["precision"], marker="*", s=150,
                color="black", label="real digits")
     pr.set(xlim=(0, 1.02), ylim=(0, 1.02), xlabel="recall (coverage)",
-           ylabel="precision (quality)", title="precision and recall")
-    pr.legend(fontsize=8, loc="lower left")
-    cost.set(xscale="log", yscale="log", xlabel="milliseconds to draw one digit (log)",
-             ylabel="Fréchet distance (log)", title="quality against drawing time")
+           ylabel="precision (quality)")
+    pr.set_title("precision and recall", fontsize=10)
+    pr.legend(fontsize=7, loc="lower left")
+    cost.set(xscale="log", yscale="log", xlabel="ms to draw one digit (log)",
+             ylabel="Fréchet distance (log)")
+    cost.set_title("quality against drawing time", fontsize=10)
     for axis in (pr, cost):
         axis.grid(alpha=0.3)
     fig.tight_layout()
@@ -241,8 +248,9 @@ def samples_figure(rows: Sequence[dict], per_row: int = 12) -> plt.Figure:
     samples = [check_digits(row["samples"], f"rows[{i}]['samples']").detach().cpu()
                for i, row in enumerate(rows)]
     per_row = check_count(per_row, "per_row")
-    fig, axes = plt.subplots(len(rows), 1, figsize=(per_row * 0.55 + 3, len(rows) * 0.62),
-                             squeeze=False)
+    fig, axes = plt.subplots(len(rows), 1, squeeze=False,
+                             figsize=(min(per_row * 0.55 + 3, COLUMN_INCHES + 0.8),
+                                      len(rows) * 0.62))
     for axis, row, digits in zip(axes[:, 0], rows, samples):
         strip = torch.cat(list(digits[:per_row, 0]), dim=1)
         axis.imshow(strip.numpy(), cmap="gray", vmin=0, vmax=1)

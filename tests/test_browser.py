@@ -302,3 +302,16 @@ def test_no_output_is_cut_off_at_the_right(visits, name):
                            !el.closest('.genlab-twin, .widget-subarea, div.animation'))
              .map(el => el.tagName + ': ' + el.textContent.trim().slice(0, 60))""")
     assert not cut, f"outputs cut off at the right on {name}: {cut}"
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if p in NOTEBOOKS])
+def test_figures_are_drawn_for_the_column(visits, name):
+    # A figure wider than the column is shrunk to fit, and its text with it: drawn at
+    # 13 inches for a 6.9-inch column, its 10-point labels read as 5-point ones. A
+    # little shrinking (a tight bounding box, a wide grid of digits) is allowed.
+    shrunk = visits(name).page.evaluate(
+        """() => Array.from(document.querySelectorAll('.cell_output img'))
+             .filter(i => !i.closest('.genlab-twin, .widget-subarea, div.animation') &&
+                          i.clientWidth > 0 && i.naturalWidth > 1.3 * i.clientWidth)
+             .map(i => `${i.naturalWidth} px shown at ${i.clientWidth} px`)""")
+    assert not shrunk, f"figures too wide for the column on {name}: {shrunk}"

@@ -292,3 +292,23 @@ def test_a_widget_shows_its_digit_at_natural_size_not_stretched():
         for image in images:
             assert image.layout.align_self == "flex-start" and image.layout.max_width == "100%"
             assert image.layout.width in (None, "")  # its own size, which digit_png set
+
+
+def test_measure_curves_draws_one_panel_per_measure_at_the_column_width():
+    from genlab.plots import COLUMN_INCHES, measure_curves
+
+    scores = {x: {"confidence": 0.9 + x / 100, "recall": 0.5, "drawn": None} for x in (1, 2, 4)}
+    fig = measure_curves(scores, ["confidence", "recall"], "steps", log=True, reverse=True)
+    axes = fig.get_axes()
+    assert [a.get_title() for a in axes] == ["confidence", "recall"]
+    assert fig.get_size_inches()[0] == COLUMN_INCHES
+    assert axes[0].get_xscale() == "log" and axes[0].xaxis_inverted()
+    assert list(axes[0].lines[0].get_ydata()) == pytest.approx([0.91, 0.92, 0.94])
+    plt.close(fig)
+    with pytest.raises(ValueError, match=r"^results\[2\]: expected a dict of scores with "
+                                         r".*found one without 'recall'"):
+        measure_curves({1: {"recall": 1.0}, 2: {"confidence": 1.0}}, ["recall"], "x")
+    with pytest.raises(TypeError, match="^measures: expected a list of measure names"):
+        measure_curves(scores, "recall", "x")
+    with pytest.raises(ValueError, match="^results: expected at least one setting"):
+        measure_curves({}, ["recall"], "x")
