@@ -211,7 +211,8 @@ def show_confusion(matrix: torch.Tensor, class_names: Sequence[str] | None = Non
 
 def show_filters(weights: torch.Tensor, ncols: int = 8, size: float = 0.8) -> plt.Figure:
     """Convolution filters ``(n, 1, k, k)`` as small heat maps: red positive, blue
-    negative, white zero — each on its own symmetric scale."""
+    negative, white zero — all on one symmetric scale, read off the colour bar (so a
+    weak filter looks weak)."""
     weights = check_tensor(weights, "weights").detach().cpu()
     if weights.ndim != 4 or weights.shape[1] != 1 or weights.numel() == 0:
         raise ValueError(f"weights: expected filters shaped (n, 1, k, k), found "
@@ -221,14 +222,14 @@ def show_filters(weights: torch.Tensor, ncols: int = 8, size: float = 0.8) -> pl
     size = check_number(size, "size", low=0, low_open=True)
     n = len(weights)
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows),
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 0.9, size * nrows),
                              squeeze=False)
     for ax in axes.flat:
         ax.set_axis_off()
+    bound = weights.abs().max().item() or 1.0
     for ax, w in zip(axes.flat, weights[:, 0]):
-        bound = w.abs().max().item() or 1.0
-        ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-bound, vmax=bound)
-    fig.tight_layout(pad=0.2)
+        shown = ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-bound, vmax=bound)
+    fig.colorbar(shown, ax=axes, shrink=0.9, label="weight")
     return fig
 
 

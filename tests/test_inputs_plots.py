@@ -127,5 +127,14 @@ def test_show_filters_refuses_bad_input(weights, kwargs, error, name):
 
 def test_show_filters_accepts_parameters_and_numpy():
     conv = torch.nn.Conv2d(1, 5, 3)
-    assert len(plots.show_filters(conv.weight, ncols=np.int64(5)).axes) == 5
-    assert len(plots.show_filters(np.random.rand(2, 1, 3, 3), ncols=2).axes) == 2
+    assert len(plots.show_filters(conv.weight, ncols=np.int64(5)).axes) == 5 + 1
+    assert len(plots.show_filters(np.random.rand(2, 1, 3, 3), ncols=2).axes) == 2 + 1
+
+
+def test_show_filters_draws_every_filter_on_one_scale_with_its_colour_bar():
+    weights = torch.zeros(3, 1, 3, 3)
+    weights[0, 0, 0, 0], weights[1, 0, 1, 1] = 2.0, -0.5  # a strong and a weak filter
+    fig = plots.show_filters(weights, ncols=3)
+    *filters, bar = fig.axes
+    assert bar.get_ylabel() == "weight"
+    assert {image.get_clim() for ax in filters for image in ax.images} == {(-2.0, 2.0)}
