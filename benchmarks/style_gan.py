@@ -6,7 +6,7 @@ with the mapping network at the full rate (the v1 recipe), at 10% and at 1% (the
 recipe), and at 1% with wider style layers, then scores 1,000 draws of each (sampling
 seed 1) with the judge against the 1,000 held-out test digits.
 
-    python benchmarks/style_gan.py                  # 1,500 steps each, about 9 minutes
+    python benchmarks/style_gan.py                  # 1,500 steps each, about 7 minutes
     python benchmarks/style_gan.py --steps 20       # a smoke run
 """
 
