@@ -103,9 +103,8 @@ def main() -> None:
                         help="score only this model (repeatable; default: every one)")
     args = parser.parse_args()
     judge, test = load_judge(), load_digits("test")
-    rows = {"real training digits (baseline)": score(
-        load_digits("train")[0][:pretrained.SCORE_SAMPLES],
-        load_digits("train")[1][:pretrained.SCORE_SAMPLES], judge, test)}
+    images, labels = (t[:pretrained.SCORE_SAMPLES] for t in load_digits("train"))
+    rows = {"real training digits (baseline)": score(images, labels, judge, test)}
     for name in args.model or MODELS:
         rows.update(rows_for(name, judge, test))
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "

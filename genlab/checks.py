@@ -361,3 +361,12 @@ def check_mapping(value: Any, name: str, keys: Sequence[str] = (), *,
         raise ValueError(f"{name}: expected {what} with {', '.join(map(repr, keys))}, "
                          f"found one without {', '.join(map(repr, missing))}")
     return value
+
+
+def check_names(value: Any, name: str, what: str = "names") -> list[str]:
+    """A non-empty list (or tuple) of strings, such as the measures a table or a figure
+    shows; ``what`` says what they name, for the message."""
+    if (isinstance(value, str) or not isinstance(value, Sequence) or not value
+            or not all(isinstance(v, str) for v in value)):
+        raise TypeError(f"{name}: expected a list of {what}, found {summary(value)}")
+    return list(value)

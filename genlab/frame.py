@@ -165,8 +165,9 @@ class Steps:
     """The steps of a run under a :class:`Budget`: ``for step in Steps(...)`` yields
     1, 2, 3, ... until the budget is spent, sets each optimiser's learning rate for the
     step (its base rate times the cool-down's factor, times a parameter group's own
-    ``lr_factor`` where it has one) before yielding it, and keeps a progress bar. ``steps.elapsed`` is the run's wall time so far; ``steps.bar`` the
-    bar, for a loop that shows its loss on it."""
+    ``lr_factor`` where it has one) before yielding it, and keeps a progress bar.
+    ``steps.elapsed`` is the run's wall time so far; ``steps.bar`` the bar, for a loop
+    that shows its loss on it."""
 
     def __init__(self, budget: Budget, optimizers: Sequence[tuple[torch.optim.Optimizer, float]],
                  *, desc: str, progress: bool = True):

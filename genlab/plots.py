@@ -21,8 +21,8 @@ import torch
 from torchvision.utils import make_grid
 
 from .checks import (UNIT, check_count, check_finite, check_float, check_interval,
-                     check_mapping, check_number, check_range, check_tensor, check_text,
-                     summary)
+                     check_mapping, check_names, check_number, check_range, check_tensor,
+                     check_text, summary)
 
 COLUMN_INCHES = 6.8
 """The width of the book's column, in inches at 100 dots per inch (688 pixels)."""
@@ -242,9 +242,7 @@ def measure_curves(results: dict, measures: Sequence[str], xlabel: str, *,
     check_mapping(results, "results", what="a dict from settings to scores")
     if not results:
         raise ValueError("results: expected at least one setting, found an empty dict")
-    if isinstance(measures, str) or not isinstance(measures, Sequence) or not measures:
-        raise TypeError(f"measures: expected a list of measure names, found "
-                        f"{summary(measures)}")
+    measures = check_names(measures, "measures", "measure names")
     for key, scores in results.items():
         check_mapping(scores, f"results[{key!r}]", measures, what="a dict of scores")
     xlabel = check_text(xlabel, "xlabel")

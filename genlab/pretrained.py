@@ -513,9 +513,7 @@ def check_recipe(name: str) -> dict[str, Any]:
     current = _plain(asdict(recipe))
     # A setting added to the recipes after a model shipped is absent from its manifest;
     # at its default (chosen to train as before the setting existed) it is the same recipe.
-    defaults = {f.name: _plain(f.default) for f in fields(recipe)}
-    shipped = {**{k: v for k, v in defaults.items() if k not in values["record"]["config"]
-                  and current.get(k) == v},
+    shipped = {**{f.name: _plain(f.default) for f in fields(recipe)},
                **values["record"]["config"]}
     if shipped != current:
         changed = sorted(k for k in set(current) | set(shipped)

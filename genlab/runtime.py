@@ -87,12 +87,6 @@ def hardware() -> dict:
             "gpu": torch.cuda.get_device_name() if device.type == "cuda" else None}
 
 
-# ------------------------------------------------- checks that genlab.checks lacks
-# Used by genlab.cache, genlab.pretrained and genlab.classroom; in the style of
-# genlab.checks, where they belong.
-
-
-
 def write_atomically(path: Path, data: bytes | str) -> None:
     """Write ``data`` (text as UTF-8) to a temporary file beside ``path``, then rename it:
     a reader (or a build) never sees half a file, and a failed write leaves the old file

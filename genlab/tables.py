@@ -14,11 +14,11 @@ import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .checks import check_mapping, summary
+from .checks import check_mapping, check_names, summary
 
 FORMATS = {"confidence": ".3f", "effective classes": ".2f", "Fréchet distance": ".1f",
-           "precision": ".2f", "recall": ".2f", "training s": ".0f", "training steps": ",.0f",
-           "ms per digit": ".2f"}
+           "precision": ".2f", "recall": ".2f", "training s": ".0f",
+           "training steps": ",.0f", "ms per digit": ".2f"}
 """How each measure is written; any other number with three significant digits."""
 
 HEADERS = {"confidence": "confi\u00addence", "effective classes": "eff. classes",
@@ -43,11 +43,8 @@ class ScoreTable:
 
     def __init__(self, rows: Mapping[str, Mapping[str, Any]],
                  columns: Sequence[str] | None = None, *, label: str = ""):
-        if columns is not None and (isinstance(columns, str) or not isinstance(
-                columns, Sequence) or not columns or not all(isinstance(c, str)
-                                                            for c in columns)):
-            raise TypeError(f"columns: expected a list of measure names, found "
-                            f"{summary(columns)}")
+        if columns is not None:
+            columns = check_names(columns, "columns", "measure names")
         check_mapping(rows, "rows", what="a dict of rows ({name: {measure: value}})")
         if not rows:
             raise ValueError("rows: expected at least one row, found an empty dict")
@@ -65,8 +62,9 @@ class ScoreTable:
         lines = ["| " + " | ".join([self.label] + [HEADERS.get(c, c) for c in self.columns])
                  + " |",
                  "|---|" + "---:|" * len(self.columns)]
-        lines += ["| " + " | ".join([str(name)] + [cell(c, row.get(c)) for c in self.columns])
-                  + " |" for name, row in self.rows.items()]
+        lines += ["| " + " | ".join([str(name)] + [cell(c, row.get(c))
+                                                   for c in self.columns]) + " |"
+                  for name, row in self.rows.items()]
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:

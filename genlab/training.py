@@ -118,7 +118,8 @@ def train_epochs(model: nn.Module, batches: Batches, step_loss, *, budget: Budge
     else:  # too short to warm up and cool down (torch divides by zero): a constant rate
         schedule = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0)
     spent, step = 0.0, 0
-    with progress_bar(total=total, desc="training", unit="batch", disable=not progress) as bar:
+    with progress_bar(total=total, desc="training", unit="batch",
+                      disable=not progress) as bar:
         while not budget.over(step, spent):
             model.train()
             start = time.perf_counter()

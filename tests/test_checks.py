@@ -176,3 +176,12 @@ def test_check_choice_function_model_and_tensor():
     with pytest.raises(TypeError, match="^x: expected float values"):
         check_float(torch.tensor([1, 2]), "x")
     assert check_float(torch.zeros(2, dtype=torch.float64), "x").dtype == torch.float32
+
+
+@pytest.mark.parametrize("bad", ["recall", [], ("recall", 3), None, {"recall": 1}])
+def test_check_names_wants_a_non_empty_list_of_strings(bad):
+    from genlab.checks import check_names
+
+    with pytest.raises(TypeError, match="^columns: expected a list of measure names, found"):
+        check_names(bad, "columns", "measure names")
+    assert check_names(("recall", "precision"), "columns") == ["recall", "precision"]

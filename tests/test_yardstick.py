@@ -34,13 +34,17 @@ def test_every_contender_names_a_shipped_entry():
     assert all(pretrained.entry(c.entry).generates for c in chosen)
 
 
-def test_measure_draws_times_and_scores(monkeypatch, judge):
+def _copier_rows(monkeypatch, judge, n):
+    """measure_all's rows for the real baseline and a Copier 'trained' 3 s, 40 steps."""
     monkeypatch.setattr(pretrained, "load_with_meta",
                         lambda entry: (Copier(), {"seconds": 3.0, "steps": 40}))
-    contender = yardstick.Contender("copier", "whatever", lambda m, n, rng: m.sample(n, rng))
-    rows = yardstick.measure_all(judge, load_digits("test")[0][:200], n=200,
+    contender = yardstick.Contender("copier", "x", lambda m, n, rng: m.sample(n, rng))
+    return yardstick.measure_all(judge, load_digits("test")[0][:n], n=n,
                                  chosen=[contender], progress=False)
-    baseline, copier = rows
+
+
+def test_measure_draws_times_and_scores(monkeypatch, judge):
+    baseline, copier = _copier_rows(monkeypatch, judge, 200)
     assert baseline["generator"].startswith("real") and math.isnan(baseline["training s"])
     assert copier["generator"] == "copier" and copier["training s"] == 3.0
     assert copier["training steps"] == 40
@@ -55,11 +59,7 @@ def test_measure_draws_times_and_scores(monkeypatch, judge):
 
 
 def test_table_and_figure_show_every_row(monkeypatch, judge):
-    monkeypatch.setattr(pretrained, "load_with_meta",
-                        lambda entry: (Copier(), {"seconds": 3.0, "steps": 40}))
-    contender = yardstick.Contender("copier", "x", lambda m, n, rng: m.sample(n, rng))
-    rows = yardstick.measure_all(judge, load_digits("test")[0][:100], n=100,
-                                 chosen=[contender], progress=False)
+    rows = _copier_rows(monkeypatch, judge, 100)
     table = yardstick.table(rows)
     lines = table.splitlines()
     assert len(lines) == 2 + len(rows) and "| copier |" in table
@@ -78,11 +78,7 @@ def test_table_and_figure_show_every_row(monkeypatch, judge):
 
 
 def _equal_budget_rows(monkeypatch, judge):
-    monkeypatch.setattr(pretrained, "load_with_meta",
-                        lambda entry: (Copier(), {"seconds": 3.0, "steps": 40}))
-    contender = yardstick.Contender("copier", "x", lambda m, n, rng: m.sample(n, rng))
-    rows = yardstick.measure_all(judge, load_digits("test")[0][:100], n=100,
-                                 chosen=[contender], progress=False)
+    rows = _copier_rows(monkeypatch, judge, 100)
     for row in rows:
         row["entry"] = None if row is rows[0] else "x"
     return rows
