@@ -8,7 +8,7 @@ judge how good they are: mean confidence, effective number of classes, and — i
 digits are given — the Fréchet distance to them.
 
 * In Jupyter and Colab, ``display(dashboard)`` shows one picture that redraws itself as
-  training runs (an ``ipywidgets.Image``).
+  training runs (a :class:`genlab.widgets.LiveImage`).
 * Afterwards :meth:`Dashboard.figure` draws the same panels as a plain figure, and
   :meth:`Dashboard.animation` the fixed-noise samples over training as an animation
   that plays in the rendered book, where no kernel runs.
@@ -30,7 +30,7 @@ from .frame import batched
 from .metrics import effective_classes, frechet_distance, judge_features, mean_confidence
 from .models.gan import to_unit_range
 from .plots import image_grid
-from .widgets import animation_html
+from .widgets import LiveImage, animation_html
 
 CURVES = ("d_loss", "g_loss", "d_real", "d_fake")
 
@@ -86,8 +86,7 @@ class Dashboard:
         self.image = None
         if live:
             import ipywidgets as widgets
-            self.image = widgets.Image(format="png",
-                                       layout=widgets.Layout(max_width="100%"))
+            self.image = LiveImage(format="png", layout=widgets.Layout(max_width="100%"))
 
     # -- the hook ------------------------------------------------------------------------
     def __call__(self, step: int, logs: dict[str, float]) -> None:

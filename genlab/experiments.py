@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import torch
@@ -25,9 +26,13 @@ from .adversarial import AveragedGenerator, check_gan_settings, train_gan
 from .checks import (check_choice, check_count, check_digits, check_flag, check_model,
                      check_number, check_text, summary)
 from .dashboard import Dashboard
+from .flipbook import Flipbook
 from .models.gan import Discriminator, Generator
 from .plots import COLUMN_INCHES, image_grid
 from .training import History
+
+if TYPE_CHECKING:
+    from .widgets import LiveBox
 
 
 @dataclass(frozen=True)
@@ -218,7 +223,7 @@ LEARNING_RATES = (5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3)
 
 
 def knob_panel(images: torch.Tensor, judge, real: torch.Tensor,
-               base: GanConfig = GanConfig()) -> "ipywidgets.VBox":
+               base: GanConfig = GanConfig()) -> "LiveBox":
     """Live: set the knobs, press *train*, watch a short run's dashboard (Jupyter and
     Colab; it needs a kernel). Knobs: both learning rates, discriminator steps per
     generator step, the number of steps, and three remedies on or off."""
@@ -227,6 +232,8 @@ def knob_panel(images: torch.Tensor, judge, real: torch.Tensor,
     real = None if real is None else check_digits(real, "real")
     _check_config(base, "base")
     import ipywidgets as widgets
+
+    from .widgets import LiveBox
 
     def rate(description, value):
         return widgets.SelectionSlider(options=[(f"{r:g}", r) for r in LEARNING_RATES],
@@ -269,13 +276,13 @@ def knob_panel(images: torch.Tensor, judge, real: torch.Tensor,
     button.on_click(train)
     knobs = widgets.VBox([lr_g, lr_d, d_steps, steps,
                           widgets.HBox([non_saturating, smoothing, spectral]), button])
-    box = widgets.VBox([knobs, output])
+    box = LiveBox([knobs, output])
     box.button, box.output, box.runs = button, output, []
     return box
 
 
 def knob_gallery(runs: dict[tuple, Run], choices: dict[str, list[str]]
-                 ) -> "ipywidgets.VBox":
+                 ) -> Flipbook:
     """The kernel-free twin of :func:`knob_panel`: the dashboards of runs precomputed
     for every combination of ``choices`` (``runs[(a, b, ...)]``), behind one dropdown
     per knob."""

@@ -1,15 +1,11 @@
-"""Interactive pieces that still work in the rendered book, where no kernel runs.
+"""Interactive pieces: live widgets for Jupyter and Colab, each with a kernel-free twin.
 
-A widget whose effect needs Python does nothing in a static HTML page. What does work
-there is a widget whose behaviour lives in the browser: :func:`image_player` puts
-precomputed images in an ``ipywidgets.Stack`` and ``jslink``s a slider (or a dropdown)
-to the stack's ``selected_index``. The link runs in JavaScript, so moving the slider
-flips the image in Jupyter, in Colab and in the static book alike. Chapters use it as
-the kernel-free twin of their live widgets.
-
-The live widgets (:func:`convolution_explorer`, ...) recompute in Python as their
-controls move, so they work in Jupyter and Colab only; each comes with a twin
-(:func:`convolution_gallery`, ...) built from :func:`linked_stack`.
+The live widgets (:func:`convolution_explorer`, :func:`latent_explorer`, ...) recompute
+in Python as their controls move, so they work where a kernel runs: Jupyter and Colab.
+In the rendered book, where none runs, each shows a one-line note instead (see
+:class:`LiveWidget`), and its twin (:func:`convolution_gallery`, :func:`grid_player`,
+...) does the job: a :class:`genlab.flipbook.Flipbook` of pictures drawn in advance,
+plain HTML that works everywhere.
 
 Every function checks its arguments before it builds anything (see
 :mod:`genlab.checks`); a live widget draws in eval mode and gives the model its own
@@ -18,6 +14,7 @@ mode back after each redraw.
 
 from __future__ import annotations
 
+import base64
 import io
 import numbers
 import re
@@ -34,23 +31,47 @@ from .checks import (UNIT, check_choice, check_codes, check_count, check_finite,
                      check_model, check_number, check_range, check_tensor, check_text,
                      summary)
 from .convolution import PRESETS, check_picture, draw_convolution, output_size
+from .flipbook import Control, Flipbook, check_png
 from .frame import evaluating, module_device
 from .latent import check_decoder, check_vector
 
-
-TWIN_CLASS = "genlab-twin"
-"""The CSS class of every kernel-free twin, so the browser tests can find and try each."""
 
 # matplotlib's animation player draws its buttons with Font Awesome icons from a CDN;
 # offline (in class, or in the book served without one) the buttons would be blank.
 # Arrows and geometric shapes that common fonts (DejaVu, the system fonts of Windows and
 # macOS) carry; the media-control symbols U+23E9-U+23FA show as empty boxes without an
 # emoji or symbol font.
+# A frame in the player's script: "data:image/png;base64,...", its lines joined by "\"
+_FRAME = re.compile(r'(= "data:image/png;base64,)([A-Za-z0-9+/=\\\n]+)"')
 _PLAYER_ICONS = {"fa-minus": "−", "fa-fast-backward": "⇤", "fa-step-backward": "◁",
                  "fa-play fa-flip-horizontal": "◀", "fa-pause": "‖", "fa-play": "▶",
                  "fa-step-forward": "▷", "fa-fast-forward": "⇥", "fa-plus": "+"}
 
-_PNG = b"\x89PNG\r\n\x1a\n"
+LIVE_NOTE = ("A live widget: it runs Python, so it works in Jupyter and Colab (the "
+             "rocket button at the top of the page opens this chapter in Colab). On this "
+             "page, its twin below shows the same pictures, drawn in advance.")
+"""What a live widget shows where no kernel runs (the rendered book)."""
+
+
+class LiveWidget:
+    """A widget that shows :data:`LIVE_NOTE` as HTML where widgets are not rendered.
+
+    Jupyter and Colab show the widget; the rendered book, which has no kernel to run
+    it and renders no widget views (``_config.yml``), shows the note, so no page
+    carries controls that do nothing."""
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = f'<p class="genlab-live"><i>{LIVE_NOTE}</i></p>'
+        return bundle
+
+
+class LiveBox(LiveWidget, widgets.VBox):
+    """A column of live controls (see :class:`LiveWidget`)."""
+
+
+class LiveImage(LiveWidget, widgets.Image):
+    """A picture that a running kernel redraws (see :class:`LiveWidget`)."""
 
 
 def _picture(value: bytes = b"", width: str | None = None) -> widgets.Image:
@@ -73,17 +94,6 @@ def _check_list(value: Any, name: str, what: str) -> list:
     if not value:
         raise ValueError(f"{name}: expected a non-empty list of {what}, found an empty one")
     return list(value)
-
-
-def _check_png(value: Any, name: str) -> bytes:
-    """PNG bytes, as :func:`figure_png` and :func:`digit_png` make them."""
-    if not isinstance(value, (bytes, bytearray)):
-        raise TypeError(f"{name}: expected PNG bytes (see figure_png and digit_png), "
-                        f"found {summary(value)}")
-    if not bytes(value[:8]) == _PNG:
-        raise ValueError(f"{name}: expected PNG bytes (see figure_png and digit_png), "
-                         f"found {len(value)} bytes that are not a PNG")
-    return bytes(value)
 
 
 def _check_names(mapping: Any, name: str, what: str) -> Mapping:
@@ -112,7 +122,8 @@ def _check_labels(labels: Any, name: str, n: int) -> list[str]:
 def animation_html(movie, default_mode: str = "once") -> "IPython.display.HTML":
     """A matplotlib animation as a player that needs no kernel and no network.
 
-    ``to_jshtml`` embeds every frame; this also drops its link to the Font Awesome CDN
+    ``to_jshtml`` embeds every frame (here re-encoded by :func:`palette_png`); this also
+    drops its link to the Font Awesome CDN
     and writes the buttons' icons as plain characters, so the player looks the same
     offline. Close the animation's figure yourself, or Jupyter shows it a second time.
     """
@@ -123,6 +134,8 @@ def animation_html(movie, default_mode: str = "once") -> "IPython.display.HTML":
                         f"{summary(movie)}")
     default_mode = check_choice(default_mode, "default_mode", ("once", "loop", "reflect"))
     html = movie.to_jshtml(default_mode=default_mode)
+    html = _FRAME.sub(lambda m: m.group(1) + base64.b64encode(palette_png(
+        base64.b64decode(m.group(2).replace("\\\n", "")))).decode() + '"', html)
     html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "",
                   html)
     for icon, character in _PLAYER_ICONS.items():
@@ -133,8 +146,22 @@ def animation_html(movie, default_mode: str = "once") -> "IPython.display.HTML":
     return HTML(html)
 
 
+def palette_png(png: bytes) -> bytes:
+    """``png`` re-encoded with a palette of 256 colours: a figure's flat colours and
+    smooth colour maps look the same, in about a third of the bytes. The twins and the
+    animations carry dozens of pictures each, and every byte is in the page."""
+    from PIL import Image  # pillow comes with matplotlib
+
+    image = Image.open(io.BytesIO(check_png(png, "png"))).convert("RGB")
+    buffer = io.BytesIO()
+    image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def figure_png(fig: plt.Figure, dpi: int = 100) -> bytes:
-    """Render a matplotlib figure to PNG bytes and close it (so it is not shown twice)."""
+    """Render a matplotlib figure to a PNG (:func:`palette_png`) and close it (so it is
+    not shown twice)."""
     if not isinstance(fig, plt.Figure):
         raise TypeError(f"fig: expected a matplotlib Figure, found {summary(fig)}"
                         + ("; use ax.figure" if isinstance(fig, plt.Axes) else ""))
@@ -142,56 +169,26 @@ def figure_png(fig: plt.Figure, dpi: int = 100) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
-    return buffer.getvalue()
-
-
-def linked_stack(pages: Sequence[widgets.Widget], labels: Sequence[str], *,
-                 description: str, control: str = "slider") -> widgets.VBox:
-    """A slider or dropdown ``jslink``ed to a ``Stack`` of ``pages`` (any widgets).
-
-    Returns the whole widget; its ``.control`` and ``.stack`` attributes are the two
-    linked parts, ``.link`` the link between them.
-    """
-    pages = _check_list(pages, "pages", "widgets")
-    for i, page in enumerate(pages):
-        if not isinstance(page, widgets.Widget):
-            raise TypeError(f"pages[{i}]: expected an ipywidgets widget, found "
-                            f"{summary(page)}")
-    labels = _check_labels(labels, "labels", len(pages))
-    description = check_text(description, "description")
-    control = check_choice(control, "control", ("slider", "dropdown"))
-    stack = widgets.Stack(pages, selected_index=0)
-    if control == "slider":
-        chooser = widgets.IntSlider(value=0, min=0, max=len(pages) - 1,
-                                    description=description, continuous_update=True)
-        link = widgets.jslink((chooser, "value"), (stack, "selected_index"))
-    else:
-        # A dropdown syncs its position as "index" (its "value" lives in Python only).
-        chooser = widgets.Dropdown(options=list(labels), index=0, description=description)
-        link = widgets.jslink((chooser, "index"), (stack, "selected_index"))
-    box = widgets.VBox([chooser, stack]).add_class(TWIN_CLASS)
-    box.control, box.stack, box.link = chooser, stack, link
-    return box
+    return palette_png(buffer.getvalue())
 
 
 def image_player(frames: Sequence[bytes], labels: Sequence[str] | None = None, *,
                  description: str = "frame", control: str = "slider",
-                 width: str | None = None) -> widgets.VBox:
+                 width: str | None = None) -> Flipbook:
     """A control that flips through precomputed PNG ``frames``, with no kernel needed.
 
-    ``control`` is ``"slider"`` (an integer slider, with ``labels`` shown as captions)
-    or ``"dropdown"`` (choose by label). See :func:`linked_stack` for the parts.
+    ``control`` is ``"slider"`` (with ``labels`` shown as captions) or ``"dropdown"``
+    (choose by label).
     """
-    frames = [_check_png(frame, f"frames[{i}]")
+    frames = [check_png(frame, f"frames[{i}]")
               for i, frame in enumerate(_check_list(frames, "frames", "PNG frames"))]
     labels = ([str(i) for i in range(len(frames))] if labels is None
               else _check_labels(labels, "labels", len(frames)))
     description = check_text(description, "description")
     control = check_choice(control, "control", ("slider", "dropdown"))
     width = check_text(width, "width", optional=True)
-    pages = [widgets.VBox([widgets.HTML(f"<b>{label}</b>"), _picture(frame, width)])
-             for frame, label in zip(frames, labels)]
-    return linked_stack(pages, labels, description=description, control=control)
+    return Flipbook(frames, [Control(description, tuple(labels), control)],
+                    captions=labels, width=width)
 
 
 def _check_pictures(images: Any) -> dict[str, torch.Tensor]:
@@ -207,7 +204,12 @@ def _check_pictures(images: Any) -> dict[str, torch.Tensor]:
     return checked
 
 
-def convolution_explorer(images: dict[str, torch.Tensor]) -> widgets.VBox:
+CONVOLUTION_DPI = 70
+"""The resolution of the convolution explorer's figures and of its twin's (21 of them
+on one page: at 70 dpi their labels stay readable and the page light)."""
+
+
+def convolution_explorer(images: dict[str, torch.Tensor]) -> LiveBox:
     """Live: choose an image and a filter (a preset, or edit the 3x3 grid), a stride and
     a padding; the feature map and its size are redrawn at once. Needs a kernel."""
     images = _check_pictures(images)
@@ -225,7 +227,7 @@ def convolution_explorer(images: dict[str, torch.Tensor]) -> widgets.VBox:
     def redraw(*_):
         kernel = torch.tensor([c.value for c in cells]).view(3, 3)
         picture.value = figure_png(draw_convolution(images[image_choice.value], kernel,
-                                                    stride.value, padding.value), dpi=80)
+                                                    stride.value, padding.value), dpi=CONVOLUTION_DPI)
 
     def load_preset(change):
         if change["new"] == "custom":
@@ -250,13 +252,13 @@ def convolution_explorer(images: dict[str, torch.Tensor]) -> widgets.VBox:
     controls = widgets.VBox([image_choice, preset,
                              widgets.HBox([widgets.Label("3×3 filter"), grid]),
                              stride, padding])
-    box = widgets.VBox([controls, picture])
+    box = LiveBox([controls, picture])
     box.picture = picture
     return box
 
 
 def convolution_gallery(images: dict[str, torch.Tensor], *, stride: int = 1,
-                        padding: int = 1) -> widgets.VBox:
+                        padding: int = 1) -> Flipbook:
     """Kernel-free twin of :func:`convolution_explorer`: every preset on every image,
     drawn in advance; an image dropdown and a filter dropdown flip between them."""
     images = _check_pictures(images)
@@ -264,13 +266,11 @@ def convolution_gallery(images: dict[str, torch.Tensor], *, stride: int = 1,
     padding = check_count(padding, "padding", minimum=0)
     for image in images.values():
         output_size(min(image.shape), 3, stride, padding)  # every preset fits every image
-    pages = []
-    for name, image in images.items():
-        frames = [figure_png(draw_convolution(image, kernel, stride, padding), dpi=80)
-                  for kernel in PRESETS.values()]
-        pages.append(image_player(frames, labels=list(PRESETS), description="filter",
-                                  control="dropdown"))
-    return linked_stack(pages, list(images), description="image", control="dropdown")
+    frames = [figure_png(draw_convolution(image, kernel, stride, padding),
+                         dpi=CONVOLUTION_DPI)
+              for image in images.values() for kernel in PRESETS.values()]
+    return Flipbook(frames, [Control("image", tuple(images), "dropdown"),
+                             Control("filter", tuple(PRESETS), "dropdown")])
 
 
 def _check_digit_picture(image: Any, name: str = "image") -> torch.Tensor:
@@ -316,14 +316,11 @@ def _check_values(values: Any, name: str) -> list[float | str]:
 
 def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float | str],
                 y_values: Sequence[float | str], *, x_label: str = "z₁",
-                y_label: str = "z₂") -> widgets.VBox:
+                y_label: str = "z₂") -> Flipbook:
     """Two sliders over a precomputed grid of images, ``frames[i][j]`` at
     ``(x_values[i], y_values[j])`` — the kernel-free twin of a 2-D explorer. Values
     are shown as signed numbers, or as they are if given as strings (``"digit 7"``).
 
-    The x slider is ``jslink``ed to an outer ``Stack`` (one page per x); the y slider is
-    ``jslink``ed to the inner ``Stack`` of every page, so both stay in step in the
-    browser without Python.
     """
     x_values = _check_values(x_values, "x_values")
     y_values = _check_values(y_values, "y_values")
@@ -334,28 +331,18 @@ def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float | st
         raise ValueError(f"frames: expected a {len(x_values)} x {len(y_values)} grid (one "
                          f"column of {len(y_values)} per x value), found "
                          f"{len(frames)} columns")
-    frames = [[_check_png(f, f"frames[{i}][{j}]") for j, f in enumerate(column)]
+    frames = [[check_png(f, f"frames[{i}][{j}]") for j, f in enumerate(column)]
               for i, column in enumerate(frames)]
     x_label, y_label = check_text(x_label, "x_label"), check_text(y_label, "y_label")
 
     def caption(value) -> str:
         return value if isinstance(value, str) else f"{value:+.2f}"
 
-    x_slider = widgets.SelectionSlider(options=[(caption(x), i) for i, x in
-                                                enumerate(x_values)],
-                                       value=len(x_values) // 2, description=x_label)
-    y_slider = widgets.SelectionSlider(options=[(caption(y), j) for j, y in
-                                                enumerate(y_values)],
-                                       value=len(y_values) // 2, description=y_label)
-    inner = [widgets.Stack([_picture(f) for f in column],
-                           selected_index=len(y_values) // 2) for column in frames]
-    outer = widgets.Stack(inner, selected_index=len(x_values) // 2)
-    links = [widgets.jslink((x_slider, "index"), (outer, "selected_index"))]
-    links += [widgets.jslink((y_slider, "index"), (stack, "selected_index"))
-              for stack in inner]
-    box = widgets.VBox([x_slider, y_slider, outer]).add_class(TWIN_CLASS)
-    box.sliders, box.stack, box.links = (x_slider, y_slider), outer, links
-    return box
+    return Flipbook([frame for column in frames for frame in column],
+                    [Control(x_label, tuple(map(caption, x_values)), "slider",
+                             len(x_values) // 2),
+                     Control(y_label, tuple(map(caption, y_values)), "slider",
+                             len(y_values) // 2)])
 
 
 def _decoded(model, z: torch.Tensor, *labels: torch.Tensor) -> torch.Tensor:
@@ -368,7 +355,7 @@ def _decoded(model, z: torch.Tensor, *labels: torch.Tensor) -> torch.Tensor:
 
 def latent_explorer(model, origin: torch.Tensor, directions: torch.Tensor,
                     spreads: Sequence[float], *, labels: Sequence[str] | None = None,
-                    scale: int = 6) -> widgets.VBox:
+                    scale: int = 6) -> LiveBox:
     """Live: one slider per direction in latent space; the decoded digit follows.
 
     The latent is ``origin + sum_i s_i * spreads[i] * directions[i]``, each slider
@@ -401,13 +388,13 @@ def latent_explorer(model, origin: torch.Tensor, directions: torch.Tensor,
     for slider in sliders:
         slider.observe(redraw, names="value")
     redraw()
-    box = widgets.VBox([*sliders, picture, caption])
+    box = LiveBox([*sliders, picture, caption])
     box.sliders, box.picture = sliders, picture
     return box
 
 
 def interpolation_widget(model, z_start: torch.Tensor, z_end: torch.Tensor, *,
-                         scale: int = 6) -> widgets.VBox:
+                         scale: int = 6) -> LiveBox:
     """Live: a slider t from 0 to 1 decodes (1 - t) z_start + t z_end."""
     size = check_decoder(model)
     z_start = check_vector(z_start, "z_start", size=size).cpu()
@@ -422,55 +409,34 @@ def interpolation_widget(model, z_start: torch.Tensor, z_end: torch.Tensor, *,
 
     slider.observe(redraw, names="value")
     redraw()
-    box = widgets.VBox([slider, picture])
+    box = LiveBox([slider, picture])
     box.slider, box.picture = slider, picture
     return box
 
 
-def choice_grid(frames: dict[tuple, bytes], choices: dict[str, Sequence[str]]
-                ) -> widgets.VBox:
+def choice_grid(frames: dict[tuple, bytes], choices: dict[str, Sequence[str]], *,
+                note: str | None = None) -> Flipbook:
     """One dropdown per knob over images precomputed for every combination of choices.
 
     ``choices`` names each knob and its options, in order; ``frames[(a, b, ...)]`` is
-    the PNG for option ``a`` of the first knob, ``b`` of the second, and so on. The
-    images sit in nested ``Stack``s, one level per knob, and each dropdown is
-    ``jslink``ed to every stack of its level — so the controls work in the rendered
-    book, with no kernel, as in Jupyter. The kernel-free twin of a knob panel.
+    the PNG for option ``a`` of the first knob, ``b`` of the second, and so on; ``note``
+    is a line shown under the picture. The kernel-free twin of a knob panel.
     """
     choices = {name: _check_list(options, f"choices[{name!r}]", "options")
                for name, options in _check_names(choices, "choices", "options").items()}
-    names = list(choices)
     if not isinstance(frames, Mapping):
         raise TypeError(f"frames: expected a dict from tuples of options to PNG bytes, "
                         f"found {summary(frames)}")
     expected = [()]
-    for name in names:
-        expected = [key + (option,) for key in expected for option in choices[name]]
+    for options in choices.values():
+        expected = [key + (option,) for key in expected for option in options]
     missing = [key for key in expected if key not in frames]
     if missing:
         raise ValueError(f"frames: expected a frame for every combination of choices, "
                          f"found none for {missing[0]} (and {len(missing) - 1} more)")
-    frames = {key: _check_png(frames[key], f"frames[{key!r}]") for key in expected}
-    levels: list[list[widgets.Stack]] = [[] for _ in names]
-
-    def build(prefix: tuple, depth: int) -> widgets.Widget:
-        if depth == len(names):
-            return _picture(frames[prefix])
-        stack = widgets.Stack([build(prefix + (option,), depth + 1)
-                               for option in choices[names[depth]]], selected_index=0)
-        levels[depth].append(stack)
-        return stack
-
-    top = build((), 0)
-    dropdowns = [widgets.Dropdown(options=list(choices[name]), index=0, description=name,
-                                  style={"description_width": "initial"})
-                 for name in names]
-    links = [widgets.jslink((dropdown, "index"), (stack, "selected_index"))
-             for dropdown, level in zip(dropdowns, levels) for stack in level]
-    box = widgets.VBox([widgets.HBox(dropdowns, layout=widgets.Layout(flex_flow="row wrap")),
-                        top]).add_class(TWIN_CLASS)
-    box.controls, box.stack, box.links = dropdowns, top, links
-    return box
+    pictures = [check_png(frames[key], f"frames[{key!r}]") for key in expected]
+    return Flipbook(pictures, [Control(name, tuple(map(str, options)), "dropdown")
+                               for name, options in choices.items()], note=note)
 
 
 WALK = 2.5
@@ -488,7 +454,7 @@ def noise_walk(noise_dim: int, rows: int = 6, seed: int = 0):
     return base, direction / direction.norm()
 
 
-def conditional_explorer(generator, *, seed: int = 0, scale: int = 5) -> widgets.VBox:
+def conditional_explorer(generator, *, seed: int = 0, scale: int = 5) -> LiveBox:
     """Live: choose a digit and move along a direction in the noise; a conditional
     generator draws it at once. A row of six draws for the chosen digit shows what
     the noise still decides once the label is fixed (style: slant, thickness)."""
@@ -514,7 +480,7 @@ def conditional_explorer(generator, *, seed: int = 0, scale: int = 5) -> widgets
     digit.observe(redraw, names="value")
     sweep.observe(redraw, names="value")
     redraw()
-    box = widgets.VBox([widgets.HBox([digit, sweep]), picture])
+    box = LiveBox([widgets.HBox([digit, sweep]), picture])
     box.controls, box.picture = (digit, sweep), picture
     return box
 
@@ -562,7 +528,7 @@ MIXING_CAPTION = ("left: the coarse source · middle: the fine source · right: 
 
 
 def style_mixer(generator, *, seed: int = 0, sources: int = 8,
-                scale: int = 6) -> widgets.VBox:
+                scale: int = 6) -> LiveBox:
     """Live: pick a coarse source, a fine source and the crossover layer; a style-based
     generator draws the mixture at once (Jupyter and Colab)."""
     seed, sources, scale = _check_mixer(generator, seed, sources, scale, fewest=2)
@@ -581,7 +547,7 @@ def style_mixer(generator, *, seed: int = 0, sources: int = 8,
     for control in (pick_coarse, pick_fine, crossover):
         control.observe(redraw, names="value")
     redraw()
-    box = widgets.VBox([widgets.HBox([pick_coarse, pick_fine, crossover],
+    box = LiveBox([widgets.HBox([pick_coarse, pick_fine, crossover],
                                      layout=widgets.Layout(flex_flow="row wrap")),
                         picture, widgets.HTML(f"<small>{MIXING_CAPTION}</small>")])
     box.controls, box.picture = (pick_coarse, pick_fine, crossover), picture
@@ -589,10 +555,10 @@ def style_mixer(generator, *, seed: int = 0, sources: int = 8,
 
 
 def style_mixing_gallery(generator, *, seed: int = 0, sources: int = 4,
-                         scale: int = 6) -> widgets.VBox:
+                         scale: int = 6) -> Flipbook:
     """The kernel-free twin of :func:`style_mixer`: every mixture of ``sources`` coarse
     and ``sources`` fine sources at every crossover, drawn in advance, behind three
-    linked dropdowns (:func:`choice_grid`)."""
+    dropdowns (:func:`choice_grid`)."""
     seed, sources, scale = _check_mixer(generator, seed, sources, scale, fewest=1)
     coarse, fine = _mixing_sources(generator, seed, sources)
     names = [f"source {i + 1}" for i in range(sources)]
@@ -600,7 +566,5 @@ def style_mixing_gallery(generator, *, seed: int = 0, sources: int = 4,
     frames = {(names[i], names[j], c): _mixture_png(generator, coarse[i], fine[j],
                                                     int(c), scale)
               for i in range(sources) for j in range(sources) for c in layers}
-    box = choice_grid(frames, {"coarse from": names, "fine from": names,
-                               "crossover": layers})
-    box.children = (*box.children, widgets.HTML(f"<small>{MIXING_CAPTION}</small>"))
-    return box
+    return choice_grid(frames, {"coarse from": names, "fine from": names,
+                                "crossover": layers}, note=MIXING_CAPTION)

@@ -1,7 +1,6 @@
 """The training dashboard, small GAN experiments, the knob widgets and the GAN entries
 of the model cache."""
 
-import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pytest
 import torch
@@ -134,17 +133,14 @@ def test_config_changes_and_descriptions():
         GanConfig().changed(learning_rate=1)
 
 
-def test_choice_grid_links_each_dropdown_to_every_stack_of_its_level():
+def test_choice_grid_holds_the_frame_of_every_combination_in_order():
     frames = {(a, b): digit_png(torch.full((28, 28), i / 6))
               for i, (a, b) in enumerate((a, b) for a in "xyz" for b in "uv")}
-    box = choice_grid(frames, {"first": list("xyz"), "second": list("uv")})
+    box = choice_grid(frames, {"first": list("xyz"), "second": list("uv")}, note="n")
     first, second = box.controls
-    assert len(box.stack.children) == 3 and len(box.links) == 1 + 3
-    linked = [(link.source[0], link.target[0]) for link in box.links]
-    assert all(isinstance(t, widgets.Stack) for _, t in linked)
-    assert sum(s is second for s, _ in linked) == 3
-    # the image at ("z", "v") is the one stored for that key
-    assert box.stack.children[2].children[1].value == frames[("z", "v")]
+    assert (first.labels, second.labels) == (tuple("xyz"), tuple("uv"))
+    assert {first.kind, second.kind} == {"dropdown"} and box.note == "n"
+    assert box.frame(2, 1) == frames[("z", "v")]  # the image stored for that key
     with pytest.raises(ValueError, match=r"^frames: .*none for \('x', 'w'\) \(and 2 more\)"):
         choice_grid(frames, {"first": list("xyz"), "second": list("uvw")})
 
@@ -165,8 +161,7 @@ def test_knob_gallery_holds_a_dashboard_per_setting(digits, judge):
                              every=2, progress=False)
             for loss in ("saturating", "non-saturating")}
     gallery = knob_gallery(runs, {"loss": ["saturating", "non-saturating"]})
-    images = gallery.stack.children
-    assert len(images) == 2 and images[0].value != images[1].value
+    assert len(gallery.frames) == 2 and gallery.frames[0] != gallery.frames[1]
 
 
 def test_conditional_explorer_draws_the_chosen_digit():

@@ -104,14 +104,25 @@ def test_every_chapter_is_in_the_table_of_contents():
         assert list(ROOT.glob(f"{name}.*")), f"_toc.yml lists {name}, which does not exist"
 
 
-def test_widget_javascript_is_vendored():
-    widget_js = CONFIG["sphinx"]["config"]["nb_ipywidgets_js"]
-    static = CONFIG["sphinx"]["config"]["html_static_path"]
+def test_the_book_serves_its_own_javascript_and_no_widget_manager():
+    config = CONFIG["sphinx"]["config"]
+    static = [ROOT / folder for folder in config["html_static_path"]]
     assert not (ROOT / "_static").exists(), "JB would add every .js in _static to every page"
-    for path in widget_js:
-        assert "://" not in path, f"{path} would need a CDN"
-        assert any((ROOT / folder / path).is_file() for folder in static), path
-    assert any("embed-amd" in p for p in widget_js) and any("require" in p for p in widget_js)
+    assert "://" not in config["mathjax_path"], "MathJax would need a CDN"
+    assert any((folder / config["mathjax_path"]).is_file() for folder in static)
+    # MathJax's HTML output loads its fonts from beside the script
+    assert any((folder / "mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff")
+               .is_file() for folder in static)
+    assert config["nb_ipywidgets_js"] == {}  # no 3.6 MB widget manager on any page
+    assert ["html", "application/vnd.jupyter.widget-view+json", None] in \
+        config["nb_mime_priority_overrides"]  # live widgets show their note instead
+    # the stub that replaces the theme's icon script, and the theme CSS that draws them
+    import pydata_sphinx_theme
+    assert any((folder / "scripts/fontawesome.js").is_file() for folder in static)
+    theme_css = (Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/"
+                 "static/styles/pydata-sphinx-theme.css").read_text()
+    for icon in ("github", "rocket", "bars", "magnifying-glass", "download", "expand"):
+        assert re.search(rf"\.fa-{icon}:before", theme_css), f"the theme CSS lacks {icon}"
 
 
 def test_torch_and_torchvision_fit_together():

@@ -8,7 +8,8 @@ import torch
 
 from genlab.plots import show_images
 from genlab.runtime import hardware, pick_device, seed_everything, write_atomically
-from genlab.widgets import TWIN_CLASS, animation_html, figure_png, image_player
+from genlab.flipbook import TWIN_CLASS, Flipbook
+from genlab.widgets import animation_html, figure_png, image_player
 
 
 def test_seed_everything_makes_runs_repeat():
@@ -80,19 +81,16 @@ def test_figure_png_is_a_png_and_closes_the_figure():
     assert png.startswith(b"\x89PNG") and len(plt.get_fignums()) == before
 
 
-@pytest.mark.parametrize("control, kind", [("slider", widgets.IntSlider),
-                                           ("dropdown", widgets.Dropdown)])
-def test_image_player_links_control_to_stack_in_javascript(control, kind):
+@pytest.mark.parametrize("control, tag", [("slider", 'type="range"'), ("dropdown", "<select")])
+def test_image_player_flips_precomputed_frames_without_a_kernel(control, tag):
     frames = [_png(0.1), _png(0.9), _png(0.5)]
     player = image_player(frames, labels=["a", "b", "c"], control=control)
-    assert isinstance(player.control, kind) and isinstance(player.stack, widgets.Stack)
-    assert [page.children[1].value for page in player.stack.children] == frames
-    # The link lives in the browser (a jslink), so it works without a kernel.
-    link = player.link
-    assert isinstance(link, widgets.widget_link.Link)
-    assert link.source[0] is player.control and link.target == (player.stack, "selected_index")
-    assert link.source[1] in player.control.keys  # a synced trait, so the browser sees it
-    assert TWIN_CLASS in player._dom_classes  # the browser tests find and try every twin
+    assert isinstance(player, Flipbook) and player.frames == frames
+    assert [c.kind for c in player.controls] == [control]
+    assert player.captions == ["a", "b", "c"] and player.frame(1) == frames[1]
+    html = player._repr_html_()
+    assert tag in html and TWIN_CLASS in html  # the browser tests find and try every twin
+    assert "application/vnd.jupyter.widget" not in html  # plain HTML: no widget manager
 
 
 @pytest.mark.parametrize("frames, kwargs, error", [
@@ -142,11 +140,33 @@ def test_convolution_gallery_holds_every_preset_for_every_image():
     from genlab.widgets import convolution_gallery
 
     gallery = convolution_gallery({"x": torch.rand(10, 10), "y": torch.rand(12, 12)})
-    assert gallery.control.options == ("x", "y")
-    for page in gallery.stack.children:
-        assert page.control.options == tuple(PRESETS)
-        assert all(bytes(p.children[1].value).startswith(b"\x89PNG")
-                   for p in page.stack.children)
+    image, kernel = gallery.controls
+    assert image.labels == ("x", "y") and kernel.labels == tuple(PRESETS)
+    assert len(set(gallery.frames)) == 2 * len(PRESETS)  # a different picture each
+    assert all(frame.startswith(b"\x89PNG") for frame in gallery.frames)
+
+
+def test_palette_png_keeps_the_picture_in_fewer_bytes():
+    import io
+
+    from PIL import Image
+
+    from genlab.widgets import palette_png
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.imshow(np.linspace(0, 1, 400).reshape(20, 20), cmap="viridis")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    full = buffer.getvalue()
+    small = palette_png(full)
+    before, after = Image.open(io.BytesIO(full)), Image.open(io.BytesIO(small))
+    assert after.mode == "P" and after.size == before.size and len(small) < len(full)
+    difference = np.abs(np.asarray(before.convert("RGB"), dtype=float)
+                        - np.asarray(after.convert("RGB"), dtype=float))
+    assert difference.mean() < 0.5 and np.quantile(difference, 0.99) < 12  # the same picture
+    with pytest.raises(ValueError, match="^png: expected PNG bytes"):
+        palette_png(b"GIF89a")
 
 
 def test_digit_png_is_an_enlarged_png():
@@ -163,19 +183,16 @@ def test_digit_png_is_an_enlarged_png():
     assert torch.allclose(pixels[::4, ::4] / 255, digit[0], atol=1 / 255)
 
 
-def test_grid_player_links_both_sliders_in_javascript():
+def test_grid_player_puts_frame_i_j_at_slider_positions_i_j():
     from genlab.widgets import digit_png, grid_player
 
     frames = [[digit_png(torch.full((4, 4), (i * 2 + j) / 6)) for j in range(2)]
               for i in range(3)]
     player = grid_player(frames, [0.0, 0.5, 1.0], [-1.0, 1.0])
-    x_slider, y_slider = player.sliders
-    assert len(player.links) == 1 + 3  # x -> outer stack, y -> every inner stack
-    assert all(link.source[1] == "index" for link in player.links)
-    assert player.links[0].target == (player.stack, "selected_index")
-    assert {id(l.target[0]) for l in player.links[1:]} == {id(s) for s in player.stack.children}
-    assert bytes(player.stack.children[2].children[1].value) == frames[2][1]
-    assert TWIN_CLASS in player._dom_classes
+    x, y = player.controls
+    assert (x.kind, y.kind) == ("slider", "slider") and (x.start, y.start) == (1, 1)
+    assert x.labels == ("+0.00", "+0.50", "+1.00")
+    assert all(player.frame(i, j) == frames[i][j] for i in range(3) for j in range(2))
     with pytest.raises(ValueError, match="3 x 3 grid"):
         grid_player(frames, [0, 1, 2], [0, 1, 2])
 
@@ -276,7 +293,7 @@ def test_a_widget_shows_its_digit_at_natural_size_not_stretched():
     from genlab.models.autoencoders import DenseAutoencoder
     from genlab.models.gan import Generator
     from genlab.models.stylegan import StyleGenerator
-    from genlab.widgets import (conditional_explorer, convolution_explorer, image_player,
+    from genlab.widgets import (conditional_explorer, convolution_explorer,
                                 interpolation_widget, latent_explorer, style_mixer)
 
     model = DenseAutoencoder(3)
@@ -284,8 +301,7 @@ def test_a_widget_shows_its_digit_at_natural_size_not_stretched():
              interpolation_widget(model, torch.zeros(3), torch.ones(3)),
              convolution_explorer({"a": torch.rand(12, 12)}),
              conditional_explorer(Generator(8, 8, 10)),
-             style_mixer(StyleGenerator(8, 8, 8), sources=2),
-             image_player([figure_png(plt.figure(figsize=(1, 1)))])]
+             style_mixer(StyleGenerator(8, 8, 8), sources=2)]
     for widget in built:
         images = _images(widget)
         assert images
