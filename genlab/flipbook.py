@@ -5,8 +5,8 @@ A widget whose effect needs Python does nothing in a static HTML page. A
 lines of JavaScript show the one the controls point at. It is plain HTML (an
 ``<input type="range">`` or a ``<select>`` per control, an ``<img>`` per picture), so it
 works the same in Jupyter, in Colab and in the rendered book, and the book's pages need
-no widget manager (3.6 MB of JavaScript) to show it. Before the script runs (an
-untrusted notebook), the starting picture shows.
+no widget manager (3.6 MB of JavaScript) to show it. Where no script runs (a notebook
+JupyterLab does not trust), the starting picture shows, and the controls do nothing.
 
 Chapters build flipbooks through :mod:`genlab.widgets` (``image_player``,
 ``grid_player``, ``choice_grid``, ...), each the twin of a live widget.
@@ -42,9 +42,17 @@ _SCRIPT = """<script>(function (root) {
       const readout = control.parentElement.querySelector("output");
       if (readout) readout.textContent = labels[at];
     }
-    frames.forEach((frame, i) => { frame.hidden = i !== index; });
+    frames.forEach((frame, i) => { frame.style.display = i === index ? "" : "none"; });
   }
-  for (const control of controls) control.addEventListener("input", show);
+  for (const control of controls) {
+    control.addEventListener("input", show);
+    // the keys that move a control move it, not JupyterLab's cell cursor; the rest
+    // (Ctrl+S, Shift+Enter, Escape) still reach JupyterLab
+    control.addEventListener("keydown", event => {
+      const moves = /^(Arrow|Page|Home$|End$)/.test(event.key);
+      if (moves && !event.ctrlKey && !event.metaKey && !event.altKey) event.stopPropagation();
+    });
+  }
   show();
 })(document.currentScript && document.currentScript.previousElementSibling);</script>"""
 
@@ -149,8 +157,10 @@ class Flipbook:
                    f'src="data:image/png;base64,{base64.b64encode(self.frames[i]).decode()}">')
         caption = (f"<div><b>{html.escape(self.captions[i])}</b></div>"
                    if self.captions else "")
-        return (f'<div class="genlab-frame"{"" if shown else " hidden"}>'
-                f"{caption}{picture}</div>")
+        # style, not the hidden attribute: JupyterLab's sanitiser keeps it in an untrusted
+        # notebook (which runs no script), so the starting picture alone still shows
+        hide = "" if shown else ' style="display:none"'
+        return f'<div class="genlab-frame"{hide}>{caption}{picture}</div>'
 
     def _repr_html_(self) -> str:
         start = self.index(*(c.start for c in self.controls))

@@ -125,6 +125,7 @@ class GANRecipe:
     lr_d: float = 7.5e-4
     betas: tuple[float, float] = (0.0, 0.99)
     cooldown: float = 0.25
+    augment: int = 0  # > 0: the discriminator sees every image shifted by up to this
     seed: int = 0
 
 
@@ -378,7 +379,8 @@ class GANEntry(Entry):
                             labels if r.classes else None, steps=budget.steps,
                             seconds=budget.seconds, cooldown=budget.cooldown,
                             batch_size=r.batch_size, lr_g=r.lr_g, lr_d=r.lr_d,
-                            betas=r.betas, seed=r.seed, hooks=hooks, progress=progress)
+                            betas=r.betas, augment=r.augment, seed=r.seed, hooks=hooks,
+                            progress=progress)
         return _record(history, len(history.d_loss), r)
 
     def _draw(self, model, n, generator):
