@@ -1,10 +1,12 @@
 # genlab — two commands for a fresh machine (see README.md):
-#   make book   create .venv if missing, install genlab, execute every chapter, build the book
+#   make book   create .venv if missing, install genlab, execute every chapter, build the book:
+#               the English edition into _build/html, the Korean one (ko/) into _build/html/ko
 #   make test   create .venv if missing, then the whole test suite: the unit tests and
 #               every chapter under nbmake (each chapter executed once), then the strict
 #               book build of those executed chapters and the built pages in Chromium
 #   make repository   write _config.yml's repository into each chapter's Colab install cell
 #   make student-copies   the chapters without solutions or outputs, into student-copies/
+#                         (EDITION=ko: the Korean edition's, into student-copies/ko/)
 #   make chapter-times    run every chapter alone and record its time (the instructor page)
 #   make models   retrain every shipped model by its recipe: genlab/weights/ (minutes)
 PYTHON ?= python3
@@ -20,7 +22,7 @@ export MPLCONFIGDIR := $(abspath $(VENV))/matplotlib
 # Jupyter and Colab, which do not read this, keep their live bars.
 export GENLAB_PROGRESS := line
 
-.PHONY: book test clean repository student-copies chapter-times models
+.PHONY: book html test clean repository student-copies chapter-times models
 
 # pip picks torch and torchvision from the open ranges in pyproject.toml; on the book's
 # build machines that resolves to the matching pair on local disk. The last line fails
@@ -32,10 +34,19 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)
-	$(VENV)/bin/jupyter-book build -W -n --keep-going .
-	@echo "The book: $(CURDIR)/_build/html/index.html"
+	$(MAKE) --no-print-directory html
+	@echo "The book: $(CURDIR)/_build/html/index.html (Korean: _build/html/ko/index.html)"
 
-# make test executes every chapter once. Step 1: nbmake runs the chapters, beside the
+# The strict build of both editions (tests/conftest.py runs it too, with JB_FLAGS=--all).
+# The Korean edition builds beside the English one and is copied into its ko/ folder.
+JUPYTER_BOOK ?= $(VENV)/bin/jupyter-book
+JB_FLAGS ?=
+html:
+	$(JUPYTER_BOOK) build -W -n --keep-going $(JB_FLAGS) .
+	$(JUPYTER_BOOK) build -W -n --keep-going $(JB_FLAGS) ko --path-output _build/ko
+	rm -rf _build/html/ko && cp -R _build/ko/_build/html _build/html/ko
+
+# make test executes every chapter of both editions once. Step 1: nbmake runs the chapters, beside the
 # unit tests, on a copy of book/ (--overwrite writes the outputs into the copy, never into
 # the committed chapters), on two workers in the order tests/conftest.py gives. Step 2:
 # those outputs go into the book's execution cache. Step 3: the strict build (make book's
@@ -45,16 +56,19 @@ book: $(STAMP)
 # each other and runs many times slower.
 EXECUTED := _executed
 test: $(STAMP)
-	rm -rf $(EXECUTED) && mkdir -p $(EXECUTED) && cp -R book $(EXECUTED)/book
-	OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not rendered_book" --nbmake --overwrite --nbmake-timeout=900 --durations=15 tests $(EXECUTED)/book
+	rm -rf $(EXECUTED) && mkdir -p $(EXECUTED)/ko && cp -R book $(EXECUTED)/book && cp -R ko/book $(EXECUTED)/ko/book
+	OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not rendered_book" --nbmake --overwrite --nbmake-timeout=900 --durations=15 tests $(EXECUTED)/book $(EXECUTED)/ko/book
 	$(PY) scripts/seed_execution_cache.py $(EXECUTED)/book
+	$(PY) scripts/seed_execution_cache.py --edition ko $(EXECUTED)/ko/book
 	$(PY) -m pytest -m rendered_book --durations=5 tests
 
 repository: $(STAMP)
 	$(PY) scripts/use_repository.py
 
+# make student-copies EDITION=ko writes the Korean edition's, into student-copies/ko
+EDITION ?= en
 student-copies: $(STAMP)
-	$(PY) -m genlab.classroom student-copies student-copies
+	$(PY) -m genlab.classroom student-copies $(if $(filter ko,$(EDITION)),--book ko/book student-copies/ko,student-copies)
 
 chapter-times: $(STAMP)
 	$(PY) -m genlab.classroom time-chapters

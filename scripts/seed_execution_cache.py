@@ -10,6 +10,7 @@ chapter's own, so the strict build that follows finds every chapter there, rende
 and executes nothing (tests/test_book.py checks its log for that).
 
     python scripts/seed_execution_cache.py _executed/book
+    python scripts/seed_execution_cache.py --edition ko _executed/ko/book
 
 A copy that differs from its chapter in any code cell, or holds a cell nbmake did not
 execute, is refused: its outputs do not belong to the chapter.
@@ -28,6 +29,10 @@ from jupyter_cache.base import CacheBundleIn
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "_build" / ".jupyter_cache"  # myst-nb's default under Jupyter Book 1.x
+# Each edition: its chapters, and the execution cache its build reads (the Korean
+# edition builds with --path-output _build/ko; see the Makefile's html target).
+EDITIONS = {"en": (ROOT / "book", CACHE),
+            "ko": (ROOT / "ko" / "book", ROOT / "_build" / "ko" / "_build" / ".jupyter_cache")}
 
 
 def _seconds(notebook: nbformat.NotebookNode) -> float | None:
@@ -79,13 +84,16 @@ def seed(executed_dir: Path, book_dir: Path = ROOT / "book", cache_dir: Path = C
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("executed", type=Path, help="the folder of executed chapters")
+    parser.add_argument("--edition", choices=sorted(EDITIONS), default="en",
+                        help="the edition the chapters belong to (default: en)")
     args = parser.parse_args(argv)
     if not args.executed.is_dir():
         raise SystemExit(f"{args.executed} is not a folder of executed chapters")
-    names = seed(args.executed)
+    book_dir, cache_dir = EDITIONS[args.edition]
+    names = seed(args.executed, book_dir, cache_dir)
     if not names:
         raise SystemExit(f"{args.executed} holds no executed chapter")
-    print(f"execution cache {CACHE.relative_to(ROOT)}: {len(names)} executed chapters "
+    print(f"execution cache {cache_dir.relative_to(ROOT)}: {len(names)} executed chapters "
           f"({', '.join(names)})", file=sys.stderr)
 
 

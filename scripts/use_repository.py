@@ -3,8 +3,9 @@
 _config.yml's ``repository`` (url, branch) is the one place a fork changes. The Colab
 buttons are made from it at build time; this script writes it into what cannot read
 it at run time: each chapter's Colab install cell (``pip install genlab @ git+URL@BRANCH``),
-the prose's links to files of the repository (``URL/blob/BRANCH/benchmarks/README.md``)
-and the project's homepage in pyproject.toml. tests/test_project.py checks they agree.
+the prose's links to files of the repository (``URL/blob/BRANCH/benchmarks/README.md``),
+in both editions, the Korean edition's ko/_config.yml, and the project's homepage in
+pyproject.toml. tests/test_project.py checks they agree.
 
 Usage: python scripts/use_repository.py [--root PATH]     (or: make repository)
 """
@@ -33,7 +34,8 @@ def use_repository(root: Path) -> list[Path]:
         raise ValueError(f"repository.url in _config.yml must look like "
                          f"https://github.com/OWNER/NAME, got {url!r}")
     changed = []
-    for notebook in sorted((root / "book").glob("*.ipynb")):
+    notebooks = [*(root / "book").glob("*.ipynb"), *(root / "ko" / "book").glob("*.ipynb")]
+    for notebook in sorted(notebooks):  # both editions' chapters
         text = notebook.read_text(encoding="utf-8")
         nb = json.loads(text)
         for cell in nb["cells"]:
@@ -47,6 +49,14 @@ def use_repository(root: Path) -> list[Path]:
         if new != text:
             notebook.write_text(new, encoding="utf-8")
             changed.append(notebook)
+    korean = root / "ko" / "_config.yml"  # the Korean edition's copy of the setting
+    if korean.is_file():
+        text = korean.read_text(encoding="utf-8")
+        new = re.sub(r"^  url: .*$", f"  url: {url}", text, count=1, flags=re.M)
+        new = re.sub(r"^  branch: .*$", f"  branch: {branch}", new, count=1, flags=re.M)
+        if new != text:
+            korean.write_text(new, encoding="utf-8")
+            changed.append(korean)
     pyproject = root / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
     new = HOMEPAGE.sub(f'Homepage = "{url}"', text)

@@ -55,12 +55,13 @@ def isolated_cache(tmp_path, monkeypatch):
 
 
 def _build_book() -> dict:
-    """``make book``'s build, plus ``--all``: Sphinx would otherwise keep the pages of
-    chapters whose files did not change, drawn by an earlier run, instead of rendering
-    the outputs this run's nbmake left in the execution cache."""
+    """``make book``'s build of both editions (the Makefile's ``html`` target), plus
+    ``--all``: Sphinx would otherwise keep the pages of chapters whose files did not
+    change, drawn by an earlier run, instead of rendering the outputs this run's nbmake
+    left in the execution caches."""
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book if jupyter_book.exists() else shutil.which("jupyter-book")),
-               "build", "-W", "-n", "--keep-going", "--all", "."]
+    command = ["make", "--no-print-directory", "html", "JB_FLAGS=--all",
+               f"JUPYTER_BOOK={jupyter_book if jupyter_book.exists() else shutil.which('jupyter-book')}"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=3600)
     return {"returncode": done.returncode, "log": done.stdout + done.stderr}
 

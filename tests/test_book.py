@@ -18,17 +18,20 @@ import yaml
 pytestmark = pytest.mark.rendered_book
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
-EXECUTED = ROOT / "_executed" / "book"  # where make test's nbmake run leaves the chapters
+EXECUTED = ROOT / "_executed"  # where make test's nbmake run leaves the chapters
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
+EDITIONS = {"": ROOT, "ko/": ROOT / "ko"}  # each edition's folder in _build/html: its source
+CHAPTERS = [(prefix, path) for prefix, folder in EDITIONS.items()
+            for path in sorted((folder / "book").glob("*.ipynb"))]
 
 
-def toc_notebooks() -> list[str]:
-    """Every page of ``_toc.yml`` that is a notebook, as ``book/NAME``."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+def toc_notebooks(prefix: str = "") -> list[str]:
+    """Every page of an edition's ``_toc.yml`` that is a notebook, as ``book/NAME``."""
+    folder = EDITIONS[prefix]
+    toc = yaml.safe_load((folder / "_toc.yml").read_text())
     files = [toc["root"]] + [chapter["file"] for part in toc.get("parts", [])
                              for chapter in part["chapters"]]
-    return [name for name in files if (ROOT / f"{name}.ipynb").is_file()]
+    return [name for name in files if (folder / f"{name}.ipynb").is_file()]
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +56,10 @@ def test_every_chapter_of_the_toc_was_executed_by_nbmake():
     """A chapter the pipeline skipped (not collected, deselected, not copied) fails here."""
     import nbformat
 
-    chapters = toc_notebooks()
+    chapters = [prefix + name for prefix in EDITIONS for name in toc_notebooks(prefix)]
     assert len(chapters) == len(CHAPTERS), "a notebook in book/ is missing from _toc.yml"
     for name in chapters:
-        executed = EXECUTED / f"{Path(name).name}.ipynb"
+        executed = EXECUTED / f"{name}.ipynb"
         assert executed.is_file(), f"{name} was not executed: no {executed} (run make test)"
         code = [c for c in nbformat.read(executed, as_version=4).cells
                 if c.cell_type == "code" and c.source.strip()]
@@ -68,8 +71,10 @@ def test_the_build_executed_nothing_again(build_log):
     """One execution per chapter: the build renders the chapters nbmake executed."""
     executed_again = re.findall(r"^(.*): Executing notebook", build_log, re.M)
     assert not executed_again, f"the build executed these chapters a second time: {executed_again}"
-    from_cache = re.findall(r"^.*/(book/[^/]+)\.ipynb: Using cached notebook", build_log, re.M)
-    assert sorted(from_cache) == sorted(toc_notebooks())
+    from_cache = re.findall(r"^.*?/((?:ko/)?book/[^/]+)\.ipynb: Using cached notebook",
+                            build_log, re.M)
+    assert sorted(from_cache) == sorted(prefix + name for prefix in EDITIONS
+                                        for name in toc_notebooks(prefix))
 
 
 def test_landing_page_is_the_intro(build_log):
@@ -79,14 +84,14 @@ def test_landing_page_is_the_intro(build_log):
     assert len(intro.split()) > 800  # real prose, not a placeholder
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
-def test_chapter_page_has_outputs_and_a_colab_button(build_log, chapter):
-    html = page(f"book/{chapter.stem}.html")
+@pytest.mark.parametrize("prefix, chapter", CHAPTERS, ids=lambda p: str(p)[-40:])
+def test_chapter_page_has_outputs_and_a_colab_button(build_log, prefix, chapter):
+    html = page(f"{prefix}book/{chapter.stem}.html")
     assert 'class="cell_output' in html, "the chapter was not executed"
     repo = CONFIG["repository"]["url"].removeprefix("https://github.com/").rstrip("/")
     branch = CONFIG["repository"]["branch"]
     colab = (f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
-             f"book/{chapter.name}")
+             f"{prefix}book/{chapter.name}")
     assert colab in html
     for noise in ("Traceback", "UserWarning", "DeprecationWarning"):
         assert noise not in html, f"{noise} printed into {chapter.name}"

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+EDITIONS = {"": ROOT, "ko/": ROOT / "ko"}  # each edition's folder in _build/html: its source
 
 # The flags that keep a headless Chromium from reaching out on its own (design.md).
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -45,15 +45,18 @@ PAGE_WEIGHTS = ROOT / "_build" / "page_weights.json"
 MOST_BYTES = 4_000_000  # what one page may load, all files together, uncompressed
 
 
-def _toc_pages() -> list[str]:
-    files = [TOC["root"]]
-    for part in TOC.get("parts", []):
+def _toc_pages(prefix: str) -> list[str]:
+    toc = yaml.safe_load((EDITIONS[prefix] / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
         files += [chapter["file"] for chapter in part["chapters"]]
-    return [f"{name}.html" for name in files]
+    return [f"{prefix}{name}.html" for name in files]
 
 
-PAGES = _toc_pages() + ["genindex.html", "search.html"]
-NOTEBOOKS = {f"{p.parent.name}/{p.stem}.html": p for p in (ROOT / "book").glob("*.ipynb")}
+PAGES = [page for prefix in EDITIONS
+         for page in _toc_pages(prefix) + [f"{prefix}genindex.html", f"{prefix}search.html"]]
+NOTEBOOKS = {f"{prefix}book/{p.stem}.html": p for prefix, folder in EDITIONS.items()
+             for p in (folder / "book").glob("*.ipynb")}
 # What a chapter's code asks for, so a page that lost its twins or players fails.
 TWIN_MAKERS = re.compile(r"\b(?:image_player|grid_player|choice_grid|convolution_gallery|"
                          r"knob_gallery|style_mixing_gallery)\(")
@@ -160,7 +163,8 @@ def visits(browser, site):
 def test_every_built_page_is_tested(book_build):
     built = {str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
              if not p.relative_to(HTML).parts[0].startswith("_")}
-    assert built - {"index.html"} <= set(PAGES), f"untested pages: {built - set(PAGES)}"
+    landing = {f"{prefix}index.html" for prefix in EDITIONS}  # each redirects to its intro
+    assert built - landing <= set(PAGES), f"untested pages: {built - set(PAGES)}"
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -376,7 +380,16 @@ def test_every_measured_number_in_the_prose_is_in_an_output(visits, name):
              return [article.textContent, outputs];
            }""")
     shown = {f"{float(n):.2f}" for n in re.findall(r"\d+\.\d+", outputs)}
-    allowed = shown | _shipped_figures() | SETTINGS.get(name, set())
+    allowed = shown | _shipped_figures() | SETTINGS.get(name.removeprefix("ko/"), set())
     stray = sorted({n for n in TWO_DECIMALS.findall(prose) if n not in allowed})
     assert not stray, (f"{name}: the prose says {stray}, which no output of the page and "
                        f"no shipped figure shows")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_language_switch_leads_to_the_same_page_in_the_other_edition(visits, site, name):
+    links = visits(name).page.locator("p.genlab-edition a")
+    assert links.count() == 1, f"{name}: {links.count()} links to the other edition"
+    other = name.removeprefix("ko/") if name.startswith("ko/") else "ko/" + name
+    assert links.first.evaluate("a => a.href") == site + other
+    assert other in PAGES  # and the browser tests open it too

@@ -1,0 +1,162 @@
+"""The Korean edition (ko/) is the English book's twin: the same pages, the same program,
+one Korean term for each idea.
+
+Each Korean chapter runs the same code as its English one (only comments and string
+literals may differ), so the two editions cannot drift; the configuration differs only
+where an edition must; and every glossary pair is used: where an English chapter names
+a glossary term, its Korean twin names the Korean term.
+"""
+
+import io
+import json
+import re
+import tokenize
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+KO = ROOT / "ko"
+
+
+def _toc_files(folder: Path) -> list[str]:
+    toc = yaml.safe_load((folder / "_toc.yml").read_text())
+    return [toc["root"]] + [chapter["file"] for part in toc["parts"]
+                            for chapter in part["chapters"]]
+
+
+def _source(folder: Path, name: str) -> Path:
+    return next(folder.glob(f"{name}.*"))
+
+
+PAGES = _toc_files(ROOT)
+NOTEBOOKS = [name for name in PAGES if _source(ROOT, name).suffix == ".ipynb"]
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text())["cells"]
+
+
+def _program(source: str) -> list[tuple[int, str]]:
+    """A code cell's tokens, with comments dropped and every string literal alike."""
+    kinds = {tokenize.COMMENT, tokenize.NL}
+    strings = {tokenize.STRING} | {getattr(tokenize, n) for n in
+                                   ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")
+                                   if hasattr(tokenize, n)}
+    tokens = tokenize.generate_tokens(io.StringIO(source + "\n").readline)
+    return [(t.type, "S" if t.type in strings else t.string) for t in tokens
+            if t.type not in kinds]
+
+
+def _prose(path: Path) -> str:
+    """The text a reader reads: markdown cells (or the .md file), without code spans,
+    math, link targets and role targets."""
+    text = (path.read_text() if path.suffix == ".md" else
+            "\n".join("".join(c["source"]) for c in _cells(path)
+                      if c["cell_type"] == "markdown"))
+    text = re.sub(r"```.*?```|\$\$.*?\$\$|\$[^$\n]*\$|`[^`]*`", " ", text, flags=re.S)
+    return re.sub(r"\]\([^)]*\)", "]", text)
+
+
+def test_the_korean_edition_has_every_page_in_the_same_order():
+    assert _toc_files(KO) == PAGES
+    for name in PAGES:
+        english, korean = _source(ROOT, name), _source(KO, name)
+        assert korean.suffix == english.suffix
+
+
+def test_the_configuration_differs_only_where_an_edition_must():
+    english = yaml.safe_load((ROOT / "_config.yml").read_text())
+    korean = yaml.safe_load((KO / "_config.yml").read_text())
+    assert korean["repository"]["path_to_book"] == "ko"  # its own Colab buttons
+    assert korean["sphinx"]["config"].pop("language") == "ko"  # the theme's words
+    # each edition links to the other (_ext/edition_switch.py)
+    assert english["sphinx"]["config"].pop("genlab_other_edition")["root"] == "ko/"
+    assert korean["sphinx"]["config"].pop("genlab_other_edition")["root"] == "../"
+    assert korean["bibtex_bibfiles"] == ["../" + f for f in english["bibtex_bibfiles"]]
+    assert korean["sphinx"]["config"]["html_static_path"] == [
+        "../" + f for f in english["sphinx"]["config"]["html_static_path"]]
+    assert korean["sphinx"]["local_extensions"] == {
+        name: "../" + folder for name, folder in english["sphinx"]["local_extensions"].items()}
+    for config in (english, korean):
+        for key in ("title", "exclude_patterns", "bibtex_bibfiles"):
+            config.pop(key)
+        config["repository"].pop("path_to_book")
+        config["sphinx"]["config"].pop("html_static_path")
+        config["sphinx"].pop("local_extensions")
+    assert korean == english
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_each_korean_chapter_runs_the_same_program(name):
+    english, korean = _cells(_source(ROOT, name)), _cells(_source(KO, name))
+    assert [(c["cell_type"], c.get("id"), c["metadata"]) for c in korean] == \
+        [(c["cell_type"], c.get("id"), c["metadata"]) for c in english]
+    for i, (a, b) in enumerate(zip(english, korean)):
+        if a["cell_type"] == "code":
+            assert _program("".join(b["source"])) == _program("".join(a["source"])), \
+                f"{name}: code cell {i} ({a.get('id')}) differs from the English one"
+            assert not b.get("outputs"), f"{name}: code cell {i} is committed with outputs"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_korean_page_is_korean(name):
+    prose = _prose(_source(KO, name))
+    hangul = len(re.findall(r"[가-힣]", prose))
+    latin = len(re.findall(r"[A-Za-z]", prose))
+    assert hangul > latin, f"{name}: {hangul} Hangul letters against {latin} Latin ones"
+
+
+def _glossary_entries(path: Path) -> list[list[str]]:
+    """The term lines of each entry of a page's glossary block (consecutive unindented
+    lines name one entry; its definition follows, indented)."""
+    block = re.search(r"```\{glossary\}\n(.*?)\n```", path.read_text(), re.S).group(1)
+    entries, previous_was_term = [], False
+    for line in block.splitlines():
+        is_term = bool(line.strip()) and not line[0].isspace()
+        if is_term and previous_was_term:
+            entries[-1].append(line.strip())
+        elif is_term:
+            entries.append([line.strip()])
+        previous_was_term = is_term
+    return entries
+
+
+def _glossary_pairs() -> dict[str, str]:
+    """English key: Korean term, from the Korean glossary, where each entry gives the
+    Korean term, then the English term the chapters' {term} roles point at."""
+    return {entry[-1]: entry[0] for entry in _glossary_entries(KO / "book" / "glossary.md")
+            if len(entry) >= 2}
+
+
+def test_the_korean_glossary_pairs_every_english_term():
+    keys = [entry[0] for entry in _glossary_entries(ROOT / "book" / "glossary.md")]
+    pairs = _glossary_pairs()
+    assert sorted(pairs) == sorted(keys)
+    assert all(re.search(r"[가-힣]", korean) for korean in pairs.values())
+
+
+# English words the book also uses in a wider sense than their glossary entry, with the
+# Korean word for that sense: "every generator of this book" (decoders and the diffusion
+# model too) is 생성 모델; the GAN's generator is 생성자.
+WIDER_SENSE = {"generator": "생성 모델"}
+
+
+@pytest.mark.parametrize("name", [n for n in PAGES if not n.endswith("glossary")])
+def test_one_korean_term_for_each_glossary_term(name):
+    # Where the English page names a glossary term, the Korean page names the Korean
+    # term the glossary pairs with it; every {term} role shows the paired term.
+    pairs = _glossary_pairs()
+    english, korean = _prose(_source(ROOT, name)), _prose(_source(KO, name))
+    raw = _source(KO, name).read_text()
+    missing = []
+    for key, term in pairs.items():
+        head = term.split(" (")[0]
+        named = head in korean or WIDER_SENSE.get(key, head) in korean
+        if re.search(rf"\b{re.escape(key)}s?\b", english, re.I) and not named:
+            missing.append(f"{key} → {head}")
+        for shown in re.findall(rf"\{{term\}}`([^`<]*)<{re.escape(key)}>`", raw):
+            if head not in shown:
+                missing.append(f"{{term}} {key} shown as {shown.strip()!r}, not {head}")
+    assert not missing, f"{name}: " + "; ".join(missing)
