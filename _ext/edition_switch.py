@@ -6,20 +6,29 @@ folder (see the Makefile's ``html`` target), with the same page names, so the ot
 edition's page is the same name under another root: ``genlab_other_edition`` gives that
 root, relative to this edition's (``"ko/"`` or ``"../"``), and the link's words.
 The link is plain HTML at the top of the article: it needs no script and no template.
+The index and search pages have no article body to put it in; there a line of script
+puts the same link at the top of the page's main column.
 """
 
 import html
+import json
 
 
 def _add_link(app, pagename, templatename, context, doctree):
     other = app.config.genlab_other_edition
-    if not other or "body" not in context:
+    if not other:
         return
     href = context["pathto"](f"{other['root']}{pagename}.html", 1)
     link = (f'<p class="genlab-edition"><a href="{html.escape(href)}" '
             f'hreflang="{other["lang"]}" lang="{other["lang"]}">{html.escape(other["label"])}'
             f"</a></p>")
-    context["body"] = link + context["body"]
+    if "body" in context:
+        context["body"] = link + context["body"]
+    else:
+        context["metatags"] = context.get("metatags", "") + (
+            '<script>document.addEventListener("DOMContentLoaded", () => '
+            'document.querySelector("main").insertAdjacentHTML("afterbegin", '
+            f"{json.dumps(link)}));</script>")
 
 
 def setup(app):

@@ -71,6 +71,7 @@ def test_the_configuration_differs_only_where_an_edition_must():
     korean = yaml.safe_load((KO / "_config.yml").read_text())
     assert korean["repository"]["path_to_book"] == "ko"  # its own Colab buttons
     assert korean["sphinx"]["config"].pop("language") == "ko"  # the theme's words
+    assert korean["sphinx"]["local_extensions"].pop("theme_words") == "../_ext/"
     # each edition links to the other (_ext/edition_switch.py)
     assert english["sphinx"]["config"].pop("genlab_other_edition")["root"] == "ko/"
     assert korean["sphinx"]["config"].pop("genlab_other_edition")["root"] == "../"
@@ -79,6 +80,10 @@ def test_the_configuration_differs_only_where_an_edition_must():
         "../" + f for f in english["sphinx"]["config"]["html_static_path"]]
     assert korean["sphinx"]["local_extensions"] == {
         name: "../" + folder for name, folder in english["sphinx"]["local_extensions"].items()}
+    # the themes' words in Korean (_ext/theme_words.py), the search box's among them
+    assert korean["sphinx"]["config"].pop("genlab_theme_words")["booktheme"]["By"] != "으로"
+    assert "검색" in korean["sphinx"]["config"].pop("html_theme_options")["search_bar_text"]
+    assert korean["sphinx"].pop("recursive_update") is True  # adds to JB's theme options
     for config in (english, korean):
         for key in ("title", "exclude_patterns", "bibtex_bibfiles"):
             config.pop(key)
