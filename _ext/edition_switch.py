@@ -7,7 +7,7 @@ edition's page is the same name under another root: ``genlab_other_edition`` giv
 root, relative to this edition's (``"ko/"`` or ``"../"``), and the link's words.
 The link is plain HTML at the top of the article: it needs no script and no template.
 The index and search pages have no article body to put it in; there a line of script
-puts the same link at the top of the page's main column.
+puts the same link at the top of the page's article column.
 """
 
 import html
@@ -27,7 +27,8 @@ def _add_link(app, pagename, templatename, context, doctree):
     else:
         context["metatags"] = context.get("metatags", "") + (
             '<script>document.addEventListener("DOMContentLoaded", () => '
-            'document.querySelector("main").insertAdjacentHTML("afterbegin", '
+            'document.querySelector(".bd-article-container, main")'
+            '.insertAdjacentHTML("afterbegin", '
             f"{json.dumps(link)}));</script>")
 
 

@@ -392,4 +392,5 @@ def test_the_language_switch_leads_to_the_same_page_in_the_other_edition(visits,
     assert links.count() == 1, f"{name}: {links.count()} links to the other edition"
     other = name.removeprefix("ko/") if name.startswith("ko/") else "ko/" + name
     assert links.first.evaluate("a => a.href") == site + other
+    links.first.click(trial=True, timeout=5_000)  # visible, and nothing covers it
     assert other in PAGES  # and the browser tests open it too

@@ -85,7 +85,7 @@ def test_the_configuration_differs_only_where_an_edition_must():
     assert "검색" in korean["sphinx"]["config"].pop("html_theme_options")["search_bar_text"]
     assert korean["sphinx"].pop("recursive_update") is True  # adds to JB's theme options
     for config in (english, korean):
-        for key in ("title", "exclude_patterns", "bibtex_bibfiles"):
+        for key in ("title", "author", "exclude_patterns", "bibtex_bibfiles"):
             config.pop(key)
         config["repository"].pop("path_to_book")
         config["sphinx"]["config"].pop("html_static_path")
