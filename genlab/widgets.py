@@ -123,9 +123,8 @@ def animation_html(movie, default_mode: str = "once") -> "IPython.display.HTML":
     """A matplotlib animation as a player that needs no kernel and no network.
 
     ``to_jshtml`` embeds every frame (here re-encoded by :func:`palette_png`); this also
-    drops its link to the Font Awesome CDN
-    and writes the buttons' icons as plain characters, so the player looks the same
-    offline. Close the animation's figure yourself, or Jupyter shows it a second time.
+    drops its link to the Font Awesome CDN and writes the buttons' icons as plain
+    characters, so the player looks the same offline. Close the animation's figure yourself, or Jupyter shows it a second time.
     """
     from IPython.display import HTML
 
@@ -227,7 +226,8 @@ def convolution_explorer(images: dict[str, torch.Tensor]) -> LiveBox:
     def redraw(*_):
         kernel = torch.tensor([c.value for c in cells]).view(3, 3)
         picture.value = figure_png(draw_convolution(images[image_choice.value], kernel,
-                                                    stride.value, padding.value), dpi=CONVOLUTION_DPI)
+                                                    stride.value, padding.value),
+                                   dpi=CONVOLUTION_DPI)
 
     def load_preset(change):
         if change["new"] == "custom":
@@ -320,7 +320,6 @@ def grid_player(frames: Sequence[Sequence[bytes]], x_values: Sequence[float | st
     """Two sliders over a precomputed grid of images, ``frames[i][j]`` at
     ``(x_values[i], y_values[j])`` — the kernel-free twin of a 2-D explorer. Values
     are shown as signed numbers, or as they are if given as strings (``"digit 7"``).
-
     """
     x_values = _check_values(x_values, "x_values")
     y_values = _check_values(y_values, "y_values")

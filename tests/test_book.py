@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from editions import EDITIONS, toc_files
 
 # Run after the chapters are executed: `make test`'s last step (see the Makefile).
 pytestmark = pytest.mark.rendered_book
@@ -20,18 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 EXECUTED = ROOT / "_executed"  # where make test's nbmake run leaves the chapters
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-EDITIONS = {"": ROOT, "ko/": ROOT / "ko"}  # each edition's folder in _build/html: its source
 CHAPTERS = [(prefix, path) for prefix, folder in EDITIONS.items()
             for path in sorted((folder / "book").glob("*.ipynb"))]
 
 
 def toc_notebooks(prefix: str = "") -> list[str]:
     """Every page of an edition's ``_toc.yml`` that is a notebook, as ``book/NAME``."""
-    folder = EDITIONS[prefix]
-    toc = yaml.safe_load((folder / "_toc.yml").read_text())
-    files = [toc["root"]] + [chapter["file"] for part in toc.get("parts", [])
-                             for chapter in part["chapters"]]
-    return [name for name in files if (folder / f"{name}.ipynb").is_file()]
+    return [name for name in toc_files(prefix)
+            if (EDITIONS[prefix] / f"{name}.ipynb").is_file()]
 
 
 @pytest.fixture(scope="module")

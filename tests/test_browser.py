@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from editions import EDITIONS, toc_files
 
 # Run after the chapters are executed: `make test`'s last step (see the Makefile).
 pytestmark = pytest.mark.rendered_book
@@ -32,7 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-EDITIONS = {"": ROOT, "ko/": ROOT / "ko"}  # each edition's folder in _build/html: its source
 
 # The flags that keep a headless Chromium from reaching out on its own (design.md).
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -45,16 +45,8 @@ PAGE_WEIGHTS = ROOT / "_build" / "page_weights.json"
 MOST_BYTES = 4_000_000  # what one page may load, all files together, uncompressed
 
 
-def _toc_pages(prefix: str) -> list[str]:
-    toc = yaml.safe_load((EDITIONS[prefix] / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return [f"{prefix}{name}.html" for name in files]
-
-
-PAGES = [page for prefix in EDITIONS
-         for page in _toc_pages(prefix) + [f"{prefix}genindex.html", f"{prefix}search.html"]]
+PAGES = [f"{prefix}{name}.html" for prefix in EDITIONS
+         for name in toc_files(prefix) + ["genindex", "search"]]
 NOTEBOOKS = {f"{prefix}book/{p.stem}.html": p for prefix, folder in EDITIONS.items()
              for p in (folder / "book").glob("*.ipynb")}
 # What a chapter's code asks for, so a page that lost its twins or players fails.
@@ -343,7 +335,8 @@ SETTINGS = {
 TWO_DECIMALS = re.compile(r"(?<![\w.])\d+\.\d\d(?!\d)")  # signs set aside
 
 
-def _shipped_figures() -> set[str]:
+@functools.cache
+def _shipped_figures() -> frozenset[str]:
     """Every measured figure the shipped models' manifests and genlab's results hold,
     as the prose writes it (two decimals)."""
     found = set()
@@ -361,7 +354,7 @@ def _shipped_figures() -> set[str]:
     for path in [*(ROOT / "genlab/weights").glob("*.json"),
                  *(ROOT / "genlab/results").glob("*.json")]:
         walk(json.loads(path.read_text()))
-    return found
+    return frozenset(found)
 
 
 @pytest.mark.parametrize("name", [p for p in PAGES if p in NOTEBOOKS])

@@ -16,21 +16,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-KO = ROOT / "ko"
+from editions import EDITIONS, ROOT, toc_files
 
-
-def _toc_files(folder: Path) -> list[str]:
-    toc = yaml.safe_load((folder / "_toc.yml").read_text())
-    return [toc["root"]] + [chapter["file"] for part in toc["parts"]
-                            for chapter in part["chapters"]]
+KO = EDITIONS["ko/"]
 
 
 def _source(folder: Path, name: str) -> Path:
     return next(folder.glob(f"{name}.*"))
 
 
-PAGES = _toc_files(ROOT)
+PAGES = toc_files("")
 NOTEBOOKS = [name for name in PAGES if _source(ROOT, name).suffix == ".ipynb"]
 
 
@@ -60,7 +55,7 @@ def _prose(path: Path) -> str:
 
 
 def test_the_korean_edition_has_every_page_in_the_same_order():
-    assert _toc_files(KO) == PAGES
+    assert toc_files("ko/") == PAGES
     for name in PAGES:
         english, korean = _source(ROOT, name), _source(KO, name)
         assert korean.suffix == english.suffix
