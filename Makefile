@@ -9,6 +9,8 @@
 #                         (EDITION=ko: the Korean edition's, into student-copies/ko/)
 #   make chapter-times    run every chapter alone and record its time (the instructor page)
 #   make models   retrain every shipped model by its recipe: genlab/weights/ (minutes)
+#   make catalogue   gather genlab's reader-facing words into the Korean catalogue
+#                    (genlab/locale/ko/LC_MESSAGES/genlab.po) and compile it (.mo)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -22,14 +24,14 @@ export MPLCONFIGDIR := $(abspath $(VENV))/matplotlib
 # Jupyter and Colab, which do not read this, keep their live bars.
 export GENLAB_PROGRESS := line
 
-.PHONY: book html test clean repository student-copies chapter-times models
+.PHONY: book html test clean repository student-copies chapter-times models catalogue
 
 # pip picks torch and torchvision from the open ranges in pyproject.toml; on the book's
 # build machines that resolves to the matching pair on local disk. The last line fails
 # loudly if torch and torchvision do not fit together.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[book,test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[book,test,ko]"
 	$(PY) -c "import torch, torchvision, torchvision.ops as o; o.nms(torch.zeros(1,4), torch.zeros(1), 0.5); print('torch', torch.__version__, '/ torchvision', torchvision.__version__)"
 	touch $(STAMP)
 
@@ -76,6 +78,18 @@ chapter-times: $(STAMP)
 # The one way the shipped weights and their manifests (genlab/weights/) are made.
 models: $(STAMP)
 	$(PY) -m genlab.pretrained train-all
+
+# What genlab shows a reader is marked in its source with tr("...") or N_("...")
+# (genlab/language.py). Babel gathers the marked words, merges them into the Korean
+# catalogue (new ones untranslated, gone ones dropped) and compiles the .mo that Python's
+# gettext reads; tests/test_language.py fails while a word lacks its Korean.
+# (scripts/compile_catalogue.py names the same file)
+CATALOGUE := genlab/locale/ko/LC_MESSAGES/genlab.po
+catalogue: $(STAMP)
+	mkdir -p _build
+	$(VENV)/bin/pybabel -q extract --no-default-keywords -k tr -k N_ --add-location=file --sort-by-file --project=genlab -o _build/genlab.pot genlab
+	$(VENV)/bin/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i _build/genlab.pot -o $(CATALOGUE) -l ko
+	$(PY) scripts/compile_catalogue.py
 
 clean:
 	rm -rf _build $(EXECUTED)

@@ -36,6 +36,7 @@ from .checks import (SIGNED, check_choice, check_condition, check_count, check_d
 from .data import Batches
 from .frame import (Budget, History, Steps, TrainingDiverged, check_losses, endless,
                     module_device, on_device)
+from .language import N_
 from .models.gan import to_signed_range
 
 __all__ = ["GENERATOR_LOSSES", "TrainingDiverged", "discriminator_loss", "generator_loss",
@@ -295,7 +296,7 @@ def train_gan(generator: nn.Module, discriminator: nn.Module, images: torch.Tens
         verdict = (lambda scores: scores.detach()) if wasserstein else torch.sigmoid
         generator.train()
         discriminator.train()
-        steps = Steps(budget, [(opt_g, lr_g), (opt_d, lr_d)], desc="GAN training",
+        steps = Steps(budget, [(opt_g, lr_g), (opt_d, lr_d)], desc=N_("GAN training"),
                       progress=progress)
         for step in steps:
             for i in range(d_steps):

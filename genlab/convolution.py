@@ -21,17 +21,19 @@ from matplotlib.patches import Rectangle
 
 from .checks import (UNIT, check_count, check_finite, check_float, check_range, check_tensor,
                      check_text)
+from .language import N_, tr
 
 PRESETS: dict[str, torch.Tensor] = {
-    "identity": torch.tensor([[0., 0, 0], [0, 1, 0], [0, 0, 0]]),
-    "vertical edges": torch.tensor([[1., 0, -1], [2, 0, -2], [1, 0, -1]]),
-    "horizontal edges": torch.tensor([[1., 2, 1], [0, 0, 0], [-1, -2, -1]]),
-    "blur": torch.full((3, 3), 1 / 9),
-    "sharpen": torch.tensor([[0., -1, 0], [-1, 5, -1], [0, -1, 0]]),
-    "outline": torch.tensor([[-1., -1, -1], [-1, 8, -1], [-1, -1, -1]]),
+    N_("identity"): torch.tensor([[0., 0, 0], [0, 1, 0], [0, 0, 0]]),
+    N_("vertical edges"): torch.tensor([[1., 0, -1], [2, 0, -2], [1, 0, -1]]),
+    N_("horizontal edges"): torch.tensor([[1., 2, 1], [0, 0, 0], [-1, -2, -1]]),
+    N_("blur"): torch.full((3, 3), 1 / 9),
+    N_("sharpen"): torch.tensor([[0., -1, 0], [-1, 5, -1], [0, -1, 0]]),
+    N_("outline"): torch.tensor([[-1., -1, -1], [-1, 8, -1], [-1, -1, -1]]),
 }
 """3x3 filters: Sobel edges (left-bright-to-right-dark responds positive), box blur,
-sharpen, and the Laplacian outline. Each sums to 0 (edge detectors) or 1 (the rest)."""
+sharpen, and the Laplacian outline. Each sums to 0 (edge detectors) or 1 (the rest).
+The names are English keys; ``tr(name)`` is the reader's word for one."""
 
 
 def _check_grid(value: Any, name: str, what: str) -> torch.Tensor:
@@ -130,17 +132,17 @@ def stamp_animation(image: torch.Tensor, kernel: torch.Tensor, *, every: int = 3
     fig, (ax_in, ax_k, ax_out) = plt.subplots(
         1, 3, figsize=(8, 3), gridspec_kw={"width_ratios": [1, 0.45, 1]}, dpi=dpi)
     ax_in.imshow(image.numpy(), cmap="gray", vmin=0, vmax=1)
-    ax_in.set_title("input: the digit")
+    ax_in.set_title(tr("input: the digit"))
     stamp = Rectangle((-0.5, -0.5), k, k, fill=False, color="tab:red", lw=2.5)
     ax_in.add_patch(stamp)
     bound = kernel.abs().max().item() or 1.0
     ax_k.imshow(kernel.numpy(), cmap="RdBu_r", vmin=-bound, vmax=bound)
     for (i, j), v in zip([(i, j) for i in range(k) for j in range(k)], kernel.flatten()):
         ax_k.text(j, i, f"{v:g}", ha="center", va="center", fontsize=11)
-    ax_k.set_title("the filter (stamp)")
+    ax_k.set_title(tr("the filter (stamp)"))
     shown = torch.full_like(feature_map, float("nan"))
     canvas = ax_out.imshow(shown.numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit)
-    ax_out.set_title("feature map (canvas)")
+    ax_out.set_title(tr("feature map (canvas)"))
     cursor = Rectangle((-0.5, -0.5), 1, 1, fill=False, color="tab:red", lw=2.5)
     ax_out.add_patch(cursor)
     for ax in (ax_in, ax_k, ax_out):
@@ -176,8 +178,9 @@ def draw_convolution(image: torch.Tensor, kernel: torch.Tensor, stride: int = 1,
         h, w = image.shape
         ax_in.add_patch(Rectangle((padding - 0.5, padding - 0.5), w, h, fill=False,
                                   color="tab:orange", lw=1.2, ls="--"))
-    ax_in.set_title(f"input {image.shape[0]}×{image.shape[1]}"
-                    + (f" + padding {padding}" if padding else ""), fontsize=10)
+    size = f"{image.shape[0]}×{image.shape[1]}"
+    ax_in.set_title(tr("input {size} + padding {padding}").format(size=size, padding=padding)
+                    if padding else tr("input {size}").format(size=size), fontsize=10)
     k = kernel.shape[0]
     bound = kernel.abs().max().item() or 1.0
     ax_k.imshow(kernel.numpy(), cmap="RdBu_r", vmin=-bound, vmax=bound)
@@ -185,10 +188,12 @@ def draw_convolution(image: torch.Tensor, kernel: torch.Tensor, stride: int = 1,
         for j in range(k):
             ax_k.text(j, i, f"{kernel[i, j].item():.2g}", ha="center", va="center",
                       fontsize=10 if k <= 3 else 7)
-    ax_k.set_title(f"filter {k}×{k}, stride {stride}", fontsize=10)
+    ax_k.set_title(tr("filter {size}, stride {stride}").format(size=f"{k}×{k}",
+                                                                stride=stride), fontsize=10)
     limit = out.abs().max().item() or 1.0
     ax_out.imshow(out.numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit)
-    ax_out.set_title(f"feature map {out.shape[0]}×{out.shape[1]}", fontsize=10)
+    ax_out.set_title(tr("feature map {size}").format(size=f"{out.shape[0]}×{out.shape[1]}"),
+                     fontsize=10)
     for ax in (ax_in, ax_k, ax_out):
         ax.set_xticks([])
         ax.set_yticks([])

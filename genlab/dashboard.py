@@ -27,6 +27,7 @@ from .checks import (check_codes, check_count, check_digits, check_flag, check_l
                      check_model, check_text, summary)
 from .adversarial import check_gan_generator
 from .frame import batched
+from .language import tr
 from .metrics import effective_classes, frechet_distance, judge_features, mean_confidence
 from .models.gan import to_unit_range
 from .plots import image_grid
@@ -143,9 +144,9 @@ class Dashboard:
         shares = torch.tensor(self.class_shares).T.numpy()
         ax.stackplot(self.checkpoints, shares, labels=[str(d) for d in range(len(shares))],
                      colors=plt.cm.tab10.colors)
-        ax.set(xlabel="step", ylabel="share of samples", ylim=(0, 1),
+        ax.set(xlabel=tr("step"), ylabel=tr("share of samples"), ylim=(0, 1),
                xlim=(self.checkpoints[0], self.checkpoints[-1]))
-        ax.legend(title="digit", fontsize=7, ncol=2, loc="upper left",
+        ax.legend(title=tr("digit"), fontsize=7, ncol=2, loc="upper left",
                   bbox_to_anchor=(1.01, 1))
         return ax
 
@@ -175,36 +176,39 @@ class Dashboard:
             axes[2].remove()
             axes = [axes[0], axes[1], axes[3]]
         smooth = max(1, len(self.steps) // 60)
-        for name, label in [("d_loss", "discriminator"), ("g_loss", "generator")]:
+        step = tr("step")
+        for name, label in [("d_loss", tr("discriminator")), ("g_loss", tr("generator"))]:
             axes[0].plot(*_smoothed(self.steps, self.curves[name], smooth), label=label)
-        axes[0].set(title="losses", xlabel="step")
+        axes[0].set(title=tr("losses"), xlabel=step)
         who = "C" if self.critic else "D"
-        for name, label in [("d_real", f"{who}(x), real"), ("d_fake", f"{who}(G(z)), fake")]:
+        for name, label in [("d_real", tr("{who}(x), real").format(who=who)),
+                            ("d_fake", tr("{who}(G(z)), fake").format(who=who))]:
             axes[1].plot(*_smoothed(self.steps, self.curves[name], smooth), label=label)
         if self.critic:  # unbounded scores: only their gap means something
-            axes[1].set(title="critic's scores", xlabel="step")
+            axes[1].set(title=tr("critic's scores"), xlabel=step)
         else:
             axes[1].axhline(0.5, color="grey", lw=0.8, ls=":")
-            axes[1].set(title="discriminator's verdicts", xlabel="step", ylim=(0, 1))
+            axes[1].set(title=tr("discriminator's verdicts"), xlabel=step, ylim=(0, 1))
         for ax in axes[:2]:
             ax.legend(fontsize=8)
             ax.grid(alpha=0.3)
         if self.metrics:
             ax = axes[2]
             ax.plot(self.checkpoints, self.metrics["effective classes"], "o-", ms=3,
-                    color="C2", label="effective classes")
-            ax.set(title="the judge's verdict", xlabel="step", ylim=(0, 10.5))
-            ax.set_ylabel("effective classes", color="C2")
+                    color="C2", label=tr("effective classes"))
+            ax.set(title=tr("the judge's verdict"), xlabel=step, ylim=(0, 10.5))
+            ax.set_ylabel(tr("effective classes"), color="C2")
             twin = ax.twinx()
             twin.plot(self.checkpoints, self.metrics["confidence"], "s-", ms=3,
-                      color="C3", label="confidence")
+                      color="C3", label=tr("confidence"))
             twin.set_ylim(0, 1.05)
-            twin.set_ylabel("confidence", color="C3")
+            twin.set_ylabel(tr("confidence"), color="C3")
             ax.grid(alpha=0.3)
         sample_ax = axes[-1]
         if self.frames:
             sample_ax.imshow(image_grid(self.frames[-1], nrow=8), interpolation="nearest")
-            sample_ax.set_title(f"fixed noise, step {self.checkpoints[-1]}")
+            sample_ax.set_title(tr("fixed noise, step {step}").format(
+                step=self.checkpoints[-1]))
         sample_ax.axis("off")
         fig.suptitle(self.title)
         fig.tight_layout()
@@ -225,7 +229,7 @@ class Dashboard:
 
         def show(i):
             picture.set_data(image_grid(self.frames[i], nrow=8))
-            caption.set_text(f"step {self.checkpoints[i]}")
+            caption.set_text(tr("step {step}").format(step=self.checkpoints[i]))
             return picture, caption
 
         movie = animation.FuncAnimation(fig, show, frames=len(self.frames),

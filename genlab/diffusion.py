@@ -44,6 +44,7 @@ from .checks import (SIGNED, check_count, check_digits, check_flag, check_genera
 from .data import Batches
 from .frame import (Budget, History, Steps, check_losses, endless, evaluating,
                     module_device, on_device)
+from .language import N_
 from .models.gan import to_signed_range, to_unit_range
 from .models.unet import check_noise_levels
 
@@ -160,7 +161,7 @@ def train_diffusion(model: nn.Module, images: torch.Tensor,
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         averaged = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(ema_decay))
         model.train()
-        steps = Steps(budget, [(optimizer, lr)], desc="diffusion training",
+        steps = Steps(budget, [(optimizer, lr)], desc=N_("diffusion training"),
                       progress=progress)
         for step in steps:
             x0, *batch_labels = next(stream)

@@ -28,6 +28,7 @@ from .checks import (check_choice, check_count, check_digits, check_flag, check_
 from .dashboard import Dashboard
 from .flipbook import Flipbook
 from .models.gan import Discriminator, Generator
+from .language import tr
 from .plots import COLUMN_INCHES, image_grid
 from .training import History
 
@@ -184,7 +185,7 @@ def describe(config: GanConfig, baseline: GanConfig | None = None) -> str:
     baseline = GanConfig() if baseline is None else _check_config(baseline, "baseline")
     different = {k: v for k, v in asdict(config).items() if asdict(baseline)[k] != v}
     return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
-                     for k, v in different.items()) or "baseline"
+                     for k, v in different.items()) or tr("baseline")
 
 
 def compare(runs: dict[str, Run], metric: str = "effective classes") -> plt.Figure:
@@ -212,7 +213,7 @@ def compare(runs: dict[str, Run], metric: str = "effective classes") -> plt.Figu
         pictures[i].imshow(image_grid(run.samples[:36], nrow=6), interpolation="nearest")
         pictures[i].set_title(name, fontsize=8, color=f"C{i}")
         pictures[i].axis("off")
-    curves.set(xlabel="step", title=metric)
+    curves.set(xlabel=tr("step"), title=tr(metric))
     curves.grid(alpha=0.3)
     curves.legend(fontsize=7)
     fig.tight_layout()
@@ -239,16 +240,18 @@ def knob_panel(images: torch.Tensor, judge, real: torch.Tensor,
         return widgets.SelectionSlider(options=[(f"{r:g}", r) for r in LEARNING_RATES],
                                        value=value, description=description)
 
-    lr_g, lr_d = rate("G learning rate", base.lr_g), rate("D learning rate", base.lr_d)
+    lr_g = rate(tr("G learning rate"), base.lr_g)
+    lr_d = rate(tr("D learning rate"), base.lr_d)
     d_steps = widgets.IntSlider(value=base.d_steps, min=1, max=5,
-                                description="D steps per G step")
+                                description=tr("D steps per G step"))
     steps = widgets.IntSlider(value=base.steps, min=100, max=1500, step=100,
-                              description="G steps")
+                              description=tr("G steps"))
     non_saturating = widgets.Checkbox(value=base.loss == "non-saturating",
-                                      description="non-saturating loss")
-    smoothing = widgets.Checkbox(value=base.real_target < 1, description="label smoothing")
-    spectral = widgets.Checkbox(value=base.spectral, description="spectral norm")
-    button = widgets.Button(description="train", button_style="primary", icon="play")
+                                      description=tr("non-saturating loss"))
+    smoothing = widgets.Checkbox(value=base.real_target < 1,
+                                 description=tr("label smoothing"))
+    spectral = widgets.Checkbox(value=base.spectral, description=tr("spectral norm"))
+    button = widgets.Button(description=tr("train"), button_style="primary", icon="play")
     output = widgets.Output()
     for control in (lr_g, lr_d, d_steps, steps):
         control.style.description_width = "130px"
@@ -266,7 +269,8 @@ def knob_panel(images: torch.Tensor, judge, real: torch.Tensor,
                 run = run_gan(config, images, judge, real, every=max(10, config.steps // 20),
                               live=True, title=describe(config))
                 box.runs.append(run)
-                print("final: " + ", ".join(f"{k} {v:.2f}" for k, v in run.final.items()))
+                print(tr("final: {scores}").format(scores=", ".join(
+                    f"{tr(k)} {v:.2f}" for k, v in run.final.items())))
         except Exception as error:  # a diverged run is a result worth showing
             with output:
                 print(f"{type(error).__name__}: {error}")

@@ -35,6 +35,7 @@ from torch import nn
 
 from .checks import (check_count, check_function, check_lengths, check_model, check_number,
                      check_seconds, summary)
+from .language import N_, tr
 from .runtime import pick_device
 from .runtime import progress as progress_bar
 
@@ -103,21 +104,24 @@ class History:
                 kinds.setdefault(name.split("_", 1)[-1], []).append(name)
         fig, axes = plt.subplots(1, len(kinds), figsize=(4.5 * len(kinds), 3.2),
                                  squeeze=False)
-        labels = {"train": "training batches", "test": "held-out test set"}
+        labels = {"train": tr("training batches"), "test": tr("held-out test set")}
         for ax, (kind, names) in zip(axes[0], kinds.items()):
             for name in names:
                 values = self.series[name]
                 scale = 100 if kind == "accuracy" else 1
                 ax.plot(range(1, len(values) + 1), [scale * v for v in values], "o-",
                         label=labels.get(name.split("_", 1)[0], name))
-            ax.set(xlabel="epoch", title=kind.replace("_", " ") +
-                   (" (%)" if kind == "accuracy" else ""))
+            ax.set(xlabel=tr("epoch"), title=tr(_SERIES_TITLES.get(kind, kind)))
             if kind != "accuracy" and min(min(self.series[n]) for n in names) > 0:
                 ax.set_yscale("log")
             ax.grid(alpha=0.3)
             ax.legend()
         fig.tight_layout()
         return fig
+
+
+_SERIES_TITLES = {"loss": N_("loss"), "accuracy": N_("accuracy (%)"),
+                  "mse": N_("error per pixel")}
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ class Steps:
 
     def __iter__(self) -> Iterator[int]:
         self.start = time.perf_counter()
-        self.bar = progress_bar(total=self.budget.steps, desc=self.desc, unit="step",
+        self.bar = progress_bar(total=self.budget.steps, desc=self.desc, unit=N_("step"),
                                 disable=not self.progress)
         step = 0
         try:

@@ -23,6 +23,7 @@ from torchvision.utils import make_grid
 from .checks import (UNIT, check_count, check_finite, check_float, check_interval,
                      check_mapping, check_names, check_number, check_range, check_tensor,
                      check_text, summary)
+from .language import tr
 
 COLUMN_INCHES = 6.8
 """The width of the book's column, in inches at 100 dots per inch (688 pixels)."""
@@ -204,8 +205,8 @@ def show_confusion(matrix: torch.Tensor, class_names: Sequence[str] | None = Non
                         color="black" if i != j else "tab:green",
                         fontweight="bold" if i == j else "normal")
     ax.set(xticks=range(n), yticks=range(n), xticklabels=names, yticklabels=names,
-           xlabel="predicted", ylabel="true",
-           title="confusion matrix (mistakes shaded)")
+           xlabel=tr("predicted"), ylabel=tr("true"),
+           title=tr("confusion matrix (mistakes shaded)"))
     return ax
 
 
@@ -229,7 +230,7 @@ def show_filters(weights: torch.Tensor, ncols: int = 8, size: float = 0.8) -> pl
     bound = weights.abs().max().item() or 1.0
     for ax, w in zip(axes.flat, weights[:, 0]):
         shown = ax.imshow(w.numpy(), cmap="RdBu_r", vmin=-bound, vmax=bound)
-    fig.colorbar(shown, ax=axes, shrink=0.9, label="weight")
+    fig.colorbar(shown, ax=axes, shrink=0.9, label=tr("weight"))
     return fig
 
 
@@ -250,7 +251,7 @@ def measure_curves(results: dict, measures: Sequence[str], xlabel: str, *,
     fig, axes = plt.subplots(1, len(measures), figsize=(COLUMN_INCHES, 2.3), squeeze=False)
     for axis, name in zip(axes[0], measures):
         axis.plot(settings, [results[x][name] for x in settings], "o-", ms=4)
-        axis.set_title(name, fontsize=10)
+        axis.set_title(tr(name), fontsize=10)
         axis.set_xlabel(xlabel, fontsize=8)
         axis.tick_params(labelsize=8)
         if log:

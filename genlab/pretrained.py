@@ -47,6 +47,7 @@ from .data import load_digits
 from .diffusion import GUIDANCE, train_diffusion
 from .diffusion import sample as diffusion_sample
 from .frame import Budget, History, evaluating, module_device
+from .language import N_, tr
 from .latent import LatentGaussian, encode
 from .metrics import score_samples
 from .models.autoencoders import VAE, ConvAutoencoder
@@ -55,6 +56,7 @@ from .models.gan import Discriminator, Generator
 from .models.stylegan import StyleGenerator
 from .models.unet import DenoisingUNet
 from .runtime import hardware, pick_device, write_atomically
+from .tables import ScoreTable
 from .training import evaluate, fit_autoencoder, fit_classifier
 
 JUDGE = "digit-judge-v2"
@@ -418,29 +420,29 @@ _GAN = GANRecipe(steps=5000)
 _GAN_CURVES = ("d_loss", "g_loss", "d_real", "d_fake")
 ENTRIES: dict[str, Entry] = {e.name: e for e in [
     # about 99% of the held-out digits right (each manifest records its training time)
-    ClassifierEntry(JUDGE, "the digit judge", "01_convolutions", ClassifierRecipe(),
+    ClassifierEntry(JUDGE, N_("the digit judge"), "01_convolutions", ClassifierRecipe(),
                     ("train_loss", "test_accuracy"), generates=False),
     # held-out MSE about 0.009 per pixel (benchmarks/README.md)
-    AutoencoderEntry(CONV_AUTOENCODER, "the convolutional autoencoder",
+    AutoencoderEntry(CONV_AUTOENCODER, N_("the convolutional autoencoder"),
                      "03_transposed_convolutions", AutoencoderRecipe(False, 16),
                      ("train_loss", "test_mse")),
     # 8 latent numbers: few enough that N(0, I) is well covered
-    AutoencoderEntry(VAE_NAME, "the VAE", "04_generating_from_the_decoder",
+    AutoencoderEntry(VAE_NAME, N_("the VAE"), "04_generating_from_the_decoder",
                      AutoencoderRecipe(True, 8, epochs=160), ("train_loss", "test_mse")),
     # the book's GAN: 5,000 steps
-    GANEntry(GAN_NAME, "the GAN", "05_adversarial_training", _GAN, _GAN_CURVES),
+    GANEntry(GAN_NAME, N_("the GAN"), "05_adversarial_training", _GAN, _GAN_CURVES),
     # the GAN's recipe given the label, trained twice as long; its discriminator sees
     # the spread among the digits of each label (against collapse within a digit)
-    GANEntry(CONDITIONAL_GAN, "the conditional GAN", "05_adversarial_training",
+    GANEntry(CONDITIONAL_GAN, N_("the conditional GAN"), "05_adversarial_training",
              GANRecipe(classes=10, steps=5000), _GAN_CURVES),
     # the style-based generator beside the book's discriminator; its mapping network
     # learns at 1% of the generator's rate, as in StyleGAN
-    GANEntry(STYLE_GAN, "the style-based GAN", "07_style_based_generators",
+    GANEntry(STYLE_GAN, N_("the style-based GAN"), "07_style_based_generators",
              GANRecipe(style_dim=64, style_width=48, mixing=0.5, mapping_lr=0.01,
                        steps=5000, lr_g=2e-3),
              _GAN_CURVES),
     # told the digit's label (hidden for 20% of the digits, for guidance and for w = 0)
-    DiffusionEntry(DIFFUSION, "the diffusion model", "08_diffusion", DiffusionRecipe(),
+    DiffusionEntry(DIFFUSION, N_("the diffusion model"), "08_diffusion", DiffusionRecipe(),
                    ("loss",)),
 ]}
 GANS = tuple(name for name, e in ENTRIES.items() if isinstance(e, GANEntry))
@@ -579,15 +581,29 @@ def load(name: str, *, retrain: bool = False, progress: bool = True) -> nn.Modul
     return load_with_meta(name, retrain=retrain, progress=progress)[0]
 
 
+def shipped_table() -> ScoreTable:
+    """Every model genlab ships, in the reader's language: what it is, how many steps and
+    seconds its recipe trained it (on the machine its manifest names), and the chapter
+    that introduces it."""
+    rows = {}
+    for name, found in ENTRIES.items():
+        record = manifest(name)["record"]
+        rows[tr(found.title)] = {"training steps": record["steps"],
+                                 "training s": record["seconds"],
+                                 N_("chapter"): int(found.chapter[:2])}
+    return ScoreTable(rows, label=tr("model"))
+
+
 def recorded_history(name: str) -> History:
     """The curves of the shipped model's full training (thinned), from its manifest."""
     return History(**manifest(name)["record"]["history"])
 
 
-_CURVE_TITLES = {"train_loss": "training loss", "test_accuracy": "test accuracy",
-                 "test_mse": "held-out error per pixel", "d_loss": "discriminator's loss",
-                 "g_loss": "generator's loss", "d_real": "D(x) on real digits",
-                 "d_fake": "D(G(z)) on fakes", "loss": "velocity loss"}
+_CURVE_TITLES = {"train_loss": N_("training loss"), "test_accuracy": N_("test accuracy"),
+                 "test_mse": N_("held-out error per pixel"),
+                 "d_loss": N_("discriminator's loss"), "g_loss": N_("generator's loss"),
+                 "d_real": N_("D(x) on real digits"), "d_fake": N_("D(G(z)) on fakes"),
+                 "loss": N_("velocity loss")}
 
 
 def beside_shipped(name: str, record: Record) -> plt.Figure:
@@ -613,8 +629,10 @@ def beside_shipped(name: str, record: Record) -> plt.Figure:
     window_steps = max(1, values["record"]["steps"] // 20)
     for axis, series in zip(axes.flat, curves):
         lows = []
-        for history, label in [(shipped, f"shipped: {values['record']['steps']:,} steps"),
-                               (record.history, f"here: {record.steps:,} steps")]:
+        for history, label in [
+                (shipped, tr("shipped: {steps:,} steps").format(
+                    steps=values["record"]["steps"])),
+                (record.history, tr("here: {steps:,} steps").format(steps=record.steps))]:
             steps, ys = history.step_numbers(), history.series[series]
             spacing = (steps[-1] - steps[0]) / max(1, len(steps) - 1)
             window = min(len(ys) // 4, round(window_steps / spacing)) if spacing else 1
@@ -624,14 +642,19 @@ def beside_shipped(name: str, record: Record) -> plt.Figure:
         highs = [max(history.series[series]) for history in (shipped, record.history)]
         if series.endswith("loss") and min(lows) > 0 and max(highs) > 10 * min(lows):
             axis.set_yscale("log")
-        axis.set(xlabel="step", title=_CURVE_TITLES.get(series, series))
+        axis.set(xlabel=tr("step"), title=tr(_CURVE_TITLES.get(series, series)))
         axis.grid(alpha=0.3)
     axes.flat[0].legend(fontsize=8)
     hardware = values["hardware"]
-    fig.suptitle(f"{entry(name).title}: the run here ({record.seconds:.0f} s) and "
-                 f"the shipped run ({values['record']['seconds']:.0f} s on "
-                 f"{hardware['cpu_cores']} CPU cores, {hardware['torch_threads']} "
-                 f"thread{'s' if hardware['torch_threads'] > 1 else ''})", fontsize=10)
+    threads = hardware["torch_threads"]
+    fig.suptitle((tr("{model}: the run here ({seconds:.0f} s) and the shipped run "
+                     "({shipped:.0f} s on {cores} CPU cores, {threads} threads)")
+                  if threads > 1 else
+                  tr("{model}: the run here ({seconds:.0f} s) and the shipped run "
+                     "({shipped:.0f} s on {cores} CPU cores, 1 thread)")).format(
+                        model=tr(entry(name).title), seconds=record.seconds,
+                        shipped=values["record"]["seconds"], cores=hardware["cpu_cores"],
+                        threads=threads), fontsize=10)
     fig.tight_layout()
     return fig
 

@@ -25,6 +25,7 @@ from tqdm.auto import tqdm
 from tqdm.std import tqdm as text_tqdm
 
 from .checks import check_choice, check_count
+from .language import N_, tr
 
 _DEVICES = ("cuda", "mps", "cpu")
 
@@ -123,19 +124,31 @@ class _FinishedLine(text_tqdm):
     def close(self):
         if not self.disable:  # tqdm disables a bar once it is closed: one line only
             seconds = self.format_dict["elapsed"]
-            took = (f"{seconds:.0f} s" if seconds < 90 else
-                    f"{int(seconds // 60)} min {seconds % 60:.0f} s")
-            unit = self.unit + ("es" if self.unit.endswith(("ch", "sh", "s")) else "s")
-            print(f"{self.desc}: {self.n:,} {unit} in {took}", flush=True)
+            took = (tr("{seconds:.0f} s").format(seconds=seconds) if seconds < 90 else
+                    tr("{minutes} min {seconds:.0f} s").format(minutes=int(seconds // 60),
+                                                               seconds=seconds % 60))
+            units = UNITS.get(self.unit) or self.unit + (
+                "es" if self.unit.endswith(("ch", "sh", "s")) else "s")
+            print(tr("{desc}: {count:,} {units} in {took}").format(
+                desc=self.desc, count=self.n, units=tr(units), took=took), flush=True)
         super().close()
+
+
+UNITS = {N_("step"): N_("steps"), N_("batch"): N_("batches"),
+         N_("model"): N_("models")}
+"""The plural of each unit genlab's progress bars count in, marked for the catalogue
+(any other unit gets an English plural)."""
 
 
 def progress(iterable: Iterable | None = None, *, total: int | None = None, desc: str,
              unit: str, disable: bool = False) -> tqdm:
     """A progress bar for a long loop: tqdm's (a widget in Jupyter and Colab, text in a
     terminal), or — with ``GENLAB_PROGRESS=line`` — one printed line when the loop
-    ends, for outputs kept on a static page (the rendered book)."""
+    ends, for outputs kept on a static page (the rendered book). ``desc`` and ``unit``
+    are English, marked with ``N_``, and shown in the reader's language."""
     style = check_choice(os.environ.get("GENLAB_PROGRESS") or "bar", "GENLAB_PROGRESS",
                          PROGRESS_STYLES)
     kind = _FinishedLine if style == "line" else tqdm
-    return kind(iterable, total=total, desc=desc, unit=unit, disable=disable)
+    if style == "line":
+        return kind(iterable, total=total, desc=tr(desc), unit=unit, disable=disable)
+    return kind(iterable, total=total, desc=tr(desc), unit=tr(unit), disable=disable)

@@ -4,7 +4,8 @@ A table printed as fixed-width text is cut at the right of the book's column (an
 phone's screen), hiding the columns the prose goes on to discuss. :class:`ScoreTable`
 shows as a Markdown table instead — in Jupyter, in Colab and in the rendered book, which
 lay it out to the page — and prints as the same Markdown text. One place for how every
-measure is written (:data:`FORMATS`) and what its column is called (:data:`HEADERS`).
+measure is written (:data:`FORMATS`) and what its column is called (:data:`HEADERS`, in
+the reader's language: see :mod:`genlab.language`). Measures are named in English.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .checks import check_mapping, check_names, summary
+from .language import N_, tr
 
-FORMATS = {"confidence": ".3f", "effective classes": ".2f", "Fréchet distance": ".1f",
-           "precision": ".2f", "recall": ".2f", "training s": ".0f",
-           "training steps": ",.0f", "ms per digit": ".2f"}
+FORMATS = {N_("confidence"): ".3f", N_("effective classes"): ".2f",
+           N_("Fréchet distance"): ".1f", N_("precision"): ".2f", N_("recall"): ".2f",
+           N_("training s"): ".0f", N_("training steps"): ",.0f",
+           N_("ms per digit"): ".2f"}
 """How each measure is written; any other number with three significant digits."""
 
-HEADERS = {"confidence": "confi\u00addence", "effective classes": "eff. classes",
-           "Fréchet distance": "Fréchet", "precision": "preci\u00adsion",
-           "training s": "train s"}
+HEADERS = {"confidence": N_("confi\u00addence"), "effective classes": N_("eff. classes"),
+           "Fréchet distance": N_("Fréchet"), "precision": N_("preci\u00adsion"),
+           "training s": N_("train s")}
 """Short column headers, with soft hyphens (U+00AD) where a word may break."""
 
 
@@ -59,7 +62,7 @@ class ScoreTable:
 
     def markdown(self) -> str:
         """The table as Markdown text."""
-        lines = ["| " + " | ".join([self.label] + [HEADERS.get(c, c) for c in self.columns])
+        lines = ["| " + " | ".join([self.label] + [tr(HEADERS.get(c, c)) for c in self.columns])
                  + " |",
                  "|---|" + "---:|" * len(self.columns)]
         lines += ["| " + " | ".join([str(name)] + [cell(c, row.get(c))

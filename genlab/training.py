@@ -20,6 +20,7 @@ from .checks import (check_count, check_digits, check_flag, check_function, chec
                      check_labels, check_model, check_number, check_seconds, summary)
 from .data import Batches
 from .frame import Budget, History, batched, check_losses, on_device
+from .language import N_
 from .runtime import progress as progress_bar
 
 __all__ = ["History", "jitter_digits", "predict", "evaluate", "confusion_matrix",
@@ -118,7 +119,7 @@ def train_epochs(model: nn.Module, batches: Batches, step_loss, *, budget: Budge
     else:  # too short to warm up and cool down (torch divides by zero): a constant rate
         schedule = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0)
     spent, step = 0.0, 0
-    with progress_bar(total=total, desc="training", unit="batch",
+    with progress_bar(total=total, desc=N_("training"), unit=N_("batch"),
                       disable=not progress) as bar:
         while not budget.over(step, spent):
             model.train()

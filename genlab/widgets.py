@@ -33,6 +33,7 @@ from .checks import (UNIT, check_choice, check_codes, check_count, check_finite,
 from .convolution import PRESETS, check_picture, draw_convolution, output_size
 from .flipbook import Control, Flipbook, check_png
 from .frame import evaluating, module_device
+from .language import N_, tr
 from .latent import check_decoder, check_vector
 
 
@@ -47,10 +48,10 @@ _PLAYER_ICONS = {"fa-minus": "−", "fa-fast-backward": "⇤", "fa-step-backward
                  "fa-play fa-flip-horizontal": "◀", "fa-pause": "‖", "fa-play": "▶",
                  "fa-step-forward": "▷", "fa-fast-forward": "⇥", "fa-plus": "+"}
 
-LIVE_NOTE = ("A live widget: it runs Python, so it works in Jupyter and Colab (the "
-             "rocket button at the top of the page opens this chapter in Colab). On this "
-             "page, its twin below shows the same pictures, drawn in advance.")
-"""What a live widget shows where no kernel runs (the rendered book)."""
+LIVE_NOTE = N_("A live widget: it runs Python, so it works in Jupyter and Colab (the "
+               "rocket button at the top of the page opens this chapter in Colab). On this "
+               "page, its twin below shows the same pictures, drawn in advance.")
+"""What a live widget shows where no kernel runs (the rendered book), in English."""
 
 
 class LiveWidget:
@@ -62,7 +63,7 @@ class LiveWidget:
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["text/html"] = f'<p class="genlab-live"><i>{LIVE_NOTE}</i></p>'
+        bundle["text/html"] = f'<p class="genlab-live"><i>{tr(LIVE_NOTE)}</i></p>'
         return bundle
 
 
@@ -172,12 +173,13 @@ def figure_png(fig: plt.Figure, dpi: int = 100) -> bytes:
 
 
 def image_player(frames: Sequence[bytes], labels: Sequence[str] | None = None, *,
-                 description: str = "frame", control: str = "slider",
+                 description: str = N_("frame"), control: str = "slider",
                  width: str | None = None) -> Flipbook:
     """A control that flips through precomputed PNG ``frames``, with no kernel needed.
 
     ``control`` is ``"slider"`` (with ``labels`` shown as captions) or ``"dropdown"``
-    (choose by label).
+    (choose by label). ``description`` is shown in the reader's language if the
+    catalogue has it.
     """
     frames = [check_png(frame, f"frames[{i}]")
               for i, frame in enumerate(_check_list(frames, "frames", "PNG frames"))]
@@ -186,7 +188,7 @@ def image_player(frames: Sequence[bytes], labels: Sequence[str] | None = None, *
     description = check_text(description, "description")
     control = check_choice(control, "control", ("slider", "dropdown"))
     width = check_text(width, "width", optional=True)
-    return Flipbook(frames, [Control(description, tuple(labels), control)],
+    return Flipbook(frames, [Control(tr(description), tuple(labels), control)],
                     captions=labels, width=width)
 
 
@@ -212,14 +214,15 @@ def convolution_explorer(images: dict[str, torch.Tensor]) -> LiveBox:
     """Live: choose an image and a filter (a preset, or edit the 3x3 grid), a stride and
     a padding; the feature map and its size are redrawn at once. Needs a kernel."""
     images = _check_pictures(images)
-    image_choice = widgets.Dropdown(options=list(images), description="image")
-    preset = widgets.Dropdown(options=[*PRESETS, "custom"], value="vertical edges",
-                              description="filter")
+    image_choice = widgets.Dropdown(options=list(images), description=tr("image"))
+    preset = widgets.Dropdown(options=[(tr(name), name) for name in PRESETS] +
+                              [(tr("custom"), "custom")], value="vertical edges",
+                              description=tr("filter"))
     cells = [widgets.FloatText(layout=widgets.Layout(width="64px")) for _ in range(9)]
     grid = widgets.GridBox(cells, layout=widgets.Layout(
         grid_template_columns="repeat(3, 68px)", width="220px"))
-    stride = widgets.IntSlider(value=1, min=1, max=3, description="stride")
-    padding = widgets.IntSlider(value=0, min=0, max=2, description="padding")
+    stride = widgets.IntSlider(value=1, min=1, max=3, description=tr("stride"))
+    padding = widgets.IntSlider(value=0, min=0, max=2, description=tr("padding"))
     picture = _picture()
     updating = {"grid": False}
 
@@ -250,7 +253,7 @@ def convolution_explorer(images: dict[str, torch.Tensor]) -> LiveBox:
         control.observe(redraw, names="value")
     load_preset({"new": preset.value})
     controls = widgets.VBox([image_choice, preset,
-                             widgets.HBox([widgets.Label("3×3 filter"), grid]),
+                             widgets.HBox([widgets.Label(tr("3×3 filter")), grid]),
                              stride, padding])
     box = LiveBox([controls, picture])
     box.picture = picture
@@ -269,8 +272,8 @@ def convolution_gallery(images: dict[str, torch.Tensor], *, stride: int = 1,
     frames = [figure_png(draw_convolution(image, kernel, stride, padding),
                          dpi=CONVOLUTION_DPI)
               for image in images.values() for kernel in PRESETS.values()]
-    return Flipbook(frames, [Control("image", tuple(images), "dropdown"),
-                             Control("filter", tuple(PRESETS), "dropdown")])
+    return Flipbook(frames, [Control(tr("image"), tuple(images), "dropdown"),
+                             Control(tr("filter"), tuple(map(tr, PRESETS)), "dropdown")])
 
 
 def _check_digit_picture(image: Any, name: str = "image") -> torch.Tensor:
@@ -369,7 +372,8 @@ def latent_explorer(model, origin: torch.Tensor, directions: torch.Tensor,
         raise ValueError(f"spreads: expected {len(directions)} numbers (one per direction), "
                          f"found {spreads!r}")
     spreads = torch.tensor(spreads)
-    labels = ([f"direction {i + 1}" for i in range(len(directions))] if labels is None
+    labels = ([tr("direction {number}").format(number=i + 1)
+               for i in range(len(directions))] if labels is None
               else _check_labels(labels, "labels", len(directions)))
     scale = check_count(scale, "scale")
     sliders = [widgets.FloatSlider(value=0.0, min=-3, max=3, step=0.1, description=label)
@@ -465,9 +469,9 @@ def conditional_explorer(generator, *, seed: int = 0, scale: int = 5) -> LiveBox
     seed, scale = check_count(seed, "seed", minimum=0), check_count(scale, "scale")
     base, direction = noise_walk(generator.noise_dim, seed=seed)
     digit = widgets.Dropdown(options=list(range(generator.classes)), value=0,
-                             description="digit")
+                             description=tr("digit"))
     sweep = widgets.FloatSlider(value=0.0, min=-WALK, max=WALK, step=WALK / 8,
-                                description="noise walk")
+                                description=tr("noise walk"))
     picture = _picture()
 
     def redraw(*_):
@@ -522,8 +526,8 @@ def _mixture_png(generator, z_coarse, z_fine, crossover: int, scale: int) -> byt
     return digit_png(torch.cat([coarse, gap, fine, gap, mixed], dim=-1), scale)
 
 
-MIXING_CAPTION = ("left: the coarse source · middle: the fine source · right: layers "
-                  "below the crossover styled by the left, the rest by the middle")
+MIXING_CAPTION = N_("left: the coarse source · middle: the fine source · right: layers "
+                    "below the crossover styled by the left, the rest by the middle")
 
 
 def style_mixer(generator, *, seed: int = 0, sources: int = 8,
@@ -533,10 +537,11 @@ def style_mixer(generator, *, seed: int = 0, sources: int = 8,
     seed, sources, scale = _check_mixer(generator, seed, sources, scale, fewest=2)
     coarse, fine = _mixing_sources(generator, seed, sources)
     pick_coarse = widgets.IntSlider(value=0, min=0, max=sources - 1,
-                                    description="coarse from")
-    pick_fine = widgets.IntSlider(value=1, min=0, max=sources - 1, description="fine from")
+                                    description=tr("coarse from"))
+    pick_fine = widgets.IntSlider(value=1, min=0, max=sources - 1,
+                                  description=tr("fine from"))
     crossover = widgets.IntSlider(value=generator.num_layers // 2 + 1, min=0,
-                                  max=generator.num_layers, description="crossover")
+                                  max=generator.num_layers, description=tr("crossover"))
     picture = _picture()
 
     def redraw(*_):
@@ -548,7 +553,7 @@ def style_mixer(generator, *, seed: int = 0, sources: int = 8,
     redraw()
     box = LiveBox([widgets.HBox([pick_coarse, pick_fine, crossover],
                                      layout=widgets.Layout(flex_flow="row wrap")),
-                        picture, widgets.HTML(f"<small>{MIXING_CAPTION}</small>")])
+                        picture, widgets.HTML(f"<small>{tr(MIXING_CAPTION)}</small>")])
     box.controls, box.picture = (pick_coarse, pick_fine, crossover), picture
     return box
 
@@ -560,10 +565,10 @@ def style_mixing_gallery(generator, *, seed: int = 0, sources: int = 4,
     dropdowns (:func:`choice_grid`)."""
     seed, sources, scale = _check_mixer(generator, seed, sources, scale, fewest=1)
     coarse, fine = _mixing_sources(generator, seed, sources)
-    names = [f"source {i + 1}" for i in range(sources)]
+    names = [tr("source {number}").format(number=i + 1) for i in range(sources)]
     layers = [str(c) for c in range(generator.num_layers + 1)]
     frames = {(names[i], names[j], c): _mixture_png(generator, coarse[i], fine[j],
                                                     int(c), scale)
               for i in range(sources) for j in range(sources) for c in layers}
-    return choice_grid(frames, {"coarse from": names, "fine from": names,
-                                "crossover": layers}, note=MIXING_CAPTION)
+    return choice_grid(frames, {tr("coarse from"): names, tr("fine from"): names,
+                                tr("crossover"): layers}, note=tr(MIXING_CAPTION))

@@ -24,6 +24,7 @@ import json
 import math
 import numbers
 import platform
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from .checks import (check_count, check_digits, check_flag, check_function, chec
                      summary)
 from .data import load_digits
 from .diffusion import GUIDANCE
+from .language import N_, tr
 from .metrics import NEIGHBOURS, score_samples
 from .plots import COLUMN_INCHES
 from .runtime import hardware, write_atomically
@@ -56,6 +58,22 @@ EQUAL_BUDGET_FILE = Path(__file__).parent / "results" / "equal_budget.json"
 """Every generator trained for the same seconds and scored (``benchmarks/equal_budget.py``
 writes it; the yardstick chapter reads it with :func:`load_equal_budget`)."""
 EQUAL_BUDGET_FORMAT = "genlab-equal-budget/1"
+
+
+BASELINE_NAME = N_("real training digits (baseline)")
+DIFFUSION_NAME = N_("diffusion, w = {guidance:g}, {steps} steps")
+"""The English names of the rows that are not a contender's plain name: the real
+baseline, and the diffusion model with its guidance scale and steps."""
+
+
+def shown_name(name: str) -> str:
+    """A row's name (English, as the rows and the equal-budget file keep it) in the
+    reader's language."""
+    diffusion = re.fullmatch(r"diffusion, w = ([0-9.e+-]+), (\d+) steps", name)
+    if diffusion:
+        return tr(DIFFUSION_NAME).format(guidance=float(diffusion[1]),
+                                         steps=int(diffusion[2]))
+    return tr(name)
 
 
 @dataclass
@@ -91,12 +109,12 @@ def contenders(diffusion_steps: int = 20,
     guidance = check_number(guidance, "guidance", low=0)
     diffusion = pretrained.entry(pretrained.DIFFUSION)
     return [
-        Contender("autoencoder + fitted Gaussian", pretrained.CONV_AUTOENCODER),
-        Contender("VAE", pretrained.VAE_NAME),
-        Contender("GAN", pretrained.GAN_NAME),
-        Contender("conditional GAN", pretrained.CONDITIONAL_GAN),
-        Contender("style-based GAN", pretrained.STYLE_GAN),
-        Contender(f"diffusion, w = {guidance:g}, {diffusion_steps} steps",
+        Contender(N_("autoencoder + fitted Gaussian"), pretrained.CONV_AUTOENCODER),
+        Contender(N_("VAE"), pretrained.VAE_NAME),
+        Contender(N_("GAN"), pretrained.GAN_NAME),
+        Contender(N_("conditional GAN"), pretrained.CONDITIONAL_GAN),
+        Contender(N_("style-based GAN"), pretrained.STYLE_GAN),
+        Contender(DIFFUSION_NAME.format(guidance=guidance, steps=diffusion_steps),
                   pretrained.DIFFUSION,
                   lambda model, n, rng: diffusion.draw(model, n, rng, steps=diffusion_steps,
                                                        guidance=guidance)),
@@ -148,11 +166,11 @@ def measure_all(judge: nn.Module, real: torch.Tensor, n: int = 1000,
         raise ValueError("chosen: expected at least one Contender (or None for all of "
                          "them), found an empty list")
     progress = check_flag(progress, "progress")
-    rows = [{"generator": "real training digits (baseline)",
+    rows = [{"generator": BASELINE_NAME,
              **score_samples(judge, train[:n], real), "training s": float("nan"),
              "training steps": float("nan"),
              "ms per digit": float("nan"), "samples": train[:20]}]
-    for contender in progress_bar(chosen, desc="generators", unit="generator",
+    for contender in progress_bar(chosen, desc=N_("generators"), unit=N_("model"),
                                   disable=not progress):
         rows.append(measure(contender, judge, real, n, seed))
     return rows
@@ -198,8 +216,8 @@ def _check_rows(rows: Any, *, keys: Sequence[str] = ("generator", *COLUMNS),
 def table(rows: Sequence[dict]) -> str:
     """The rows of :func:`measure_all` as a Markdown table (see :mod:`genlab.tables`)."""
     rows = _check_rows(rows)
-    return ScoreTable({row["generator"]: row for row in rows}, COLUMNS,
-                      label="generator").markdown()
+    return ScoreTable({shown_name(row["generator"]): row for row in rows}, COLUMNS,
+                      label=tr("model")).markdown()
 
 
 def figure(rows: Sequence[dict]) -> plt.Figure:
@@ -214,27 +232,27 @@ def figure(rows: Sequence[dict]) -> plt.Figure:
     grid = fig.add_gridspec(2, 2, height_ratios=[1, 1.25])
     bars = fig.add_subplot(grid[0, :])
     pr, cost = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
-    names = [row["generator"] for row in generated]
+    names = [shown_name(row["generator"]) for row in generated]
     colours = plt.cm.tab10(range(len(generated)))
     bars.barh(names, [row["Fréchet distance"] for row in generated], color=colours)
     bars.axvline(baseline["Fréchet distance"], color="black", ls="--", lw=1,
-                 label="real vs real")
-    bars.set(xscale="log", xlabel="Fréchet distance (log scale; lower is better)")
+                 label=tr("real vs real"))
+    bars.set(xscale="log", xlabel=tr("Fréchet distance (log scale; lower is better)"))
     bars.invert_yaxis()
     bars.legend(loc="lower right")
     for row, colour in zip(generated, colours):
         pr.scatter(row["recall"], row["precision"], s=50, color=colour,
-                   label=row["generator"])
+                   label=shown_name(row["generator"]))
         cost.scatter(row["ms per digit"], row["Fréchet distance"], s=50, color=colour)
     pr.scatter(baseline["recall"], baseline["precision"], marker="*", s=150,
-               color="black", label="real digits")
-    pr.set(xlim=(0, 1.02), ylim=(0, 1.02), xlabel="recall (coverage)",
-           ylabel="precision (quality)")
-    pr.set_title("precision and recall", fontsize=10)
+               color="black", label=tr("real digits"))
+    pr.set(xlim=(0, 1.02), ylim=(0, 1.02), xlabel=tr("recall (coverage)"),
+           ylabel=tr("precision (quality)"))
+    pr.set_title(tr("precision and recall"), fontsize=10)
     pr.legend(fontsize=7, loc="lower left")
-    cost.set(xscale="log", yscale="log", xlabel="ms to draw one digit (log)",
-             ylabel="Fréchet distance (log)")
-    cost.set_title("quality against drawing time", fontsize=10)
+    cost.set(xscale="log", yscale="log", xlabel=tr("ms to draw one digit (log)"),
+             ylabel=tr("Fréchet distance (log)"))
+    cost.set_title(tr("quality against drawing time"), fontsize=10)
     for axis in (pr, cost):
         axis.grid(alpha=0.3)
     fig.tight_layout()
@@ -256,7 +274,7 @@ def samples_figure(rows: Sequence[dict], per_row: int = 12) -> plt.Figure:
         axis.imshow(strip.numpy(), cmap="gray", vmin=0, vmax=1)
         axis.set_xticks([])
         axis.set_yticks([])
-        axis.set_ylabel(row["generator"], rotation=0, ha="right", va="center", fontsize=9)
+        axis.set_ylabel(shown_name(row["generator"]), rotation=0, ha="right", va="center", fontsize=9)
     fig.subplots_adjust(left=0.3, hspace=0.08)
     return fig
 
@@ -269,6 +287,15 @@ def leaders(rows: Sequence[dict]) -> dict[str, str]:
             "precision": max, "recall": max, "training s": min, "ms per digit": min}
     return {measure: choose(generated, key=lambda row: row[measure])["generator"]
             for measure, choose in best.items()}
+
+
+def leaders_table(rows: Sequence[dict]) -> str:
+    """:func:`leaders` as a Markdown table, in the reader's language."""
+    header = (tr("measure"), tr("best model"))
+    lines = ["| {} | {} |".format(*header), "|---|---|"]
+    lines += [f"| {tr(measure)} | {shown_name(name)} |"
+              for measure, name in leaders(rows).items()]
+    return "\n".join(lines)
 
 
 def save_equal_budget(rows: Sequence[dict], seconds: float,

@@ -2,9 +2,9 @@
 
 _config.yml's ``repository`` (url, branch) is the one place a fork changes. The Colab
 buttons are made from it at build time; this script writes it into what cannot read
-it at run time: each chapter's Colab install cell (``pip install genlab @ git+URL@BRANCH``),
-the prose's links to files of the repository (``URL/blob/BRANCH/benchmarks/README.md``),
-in both editions, the Korean edition's ko/_config.yml, and the project's homepage in
+it at run time: each chapter's Colab install cell (``pip install genlab @ git+URL@BRANCH``,
+in the Korean edition ``genlab[ko] @ ...``), the prose's links to files of the repository
+(``URL/blob/BRANCH/benchmarks/README.md``), in both editions, the Korean edition's ko/_config.yml, and the project's homepage in
 pyproject.toml. tests/test_project.py checks they agree.
 
 Usage: python scripts/use_repository.py [--root PATH]     (or: make repository)
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-INSTALL = re.compile(r"genlab @ git\+https://[^\s\"'@]+@[\w./-]+")
+INSTALL = re.compile(r"genlab(\[\w+\])? @ git\+https://[^\s\"'@]+@[\w./-]+")
 FILE_LINK = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/blob/[\w.-]+/")
 HOMEPAGE = re.compile(r'^Homepage = ".*"$', re.M)
 
@@ -40,7 +40,7 @@ def use_repository(root: Path) -> list[Path]:
         nb = json.loads(text)
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
-                cell["source"] = [INSTALL.sub(f"genlab @ git+{url}@{branch}", line)
+                cell["source"] = [INSTALL.sub(fr"genlab\1 @ git+{url}@{branch}", line)
                                   for line in cell["source"]]
             elif cell["cell_type"] == "markdown":
                 cell["source"] = [FILE_LINK.sub(f"{url}/blob/{branch}/", line)

@@ -30,6 +30,7 @@ import numpy as np
 import torch
 
 from ..checks import summary
+from ..language import N_, tr
 
 NO_ANSWER = (None, Ellipsis)
 
@@ -48,9 +49,10 @@ class Feedback:
 
     def _mark(self) -> tuple[str, str]:
         if self.correct:
-            return "#1b7f3b", "✓ Correct"
-        return ("#5f6368", "✎ Your answer goes here") if self.waiting else ("#b3261e",
-                                                                             "✗ Not yet")
+            return "#1b7f3b", tr("✓ Correct")
+        if self.waiting:
+            return "#5f6368", tr("✎ Your answer goes here")
+        return "#b3261e", tr("✗ Not yet")
 
     def __str__(self) -> str:
         return f"{self._mark()[1]}: {self.message}"
@@ -89,50 +91,64 @@ class Folded(Text):
 
 
 class Exercise:
-    """One question with a checker, a hint and a worked solution."""
+    """One question with a checker, a hint and a worked solution.
+
+    The texts are written in English inside :func:`~genlab.language.N_` and shown in
+    the reader's language (:func:`~genlab.language.tr`); so are the checker's
+    messages, which it translates as it writes them."""
 
     def __init__(self, question: str, checker: Callable[[Any], str | None], *,
-                 hint: str, solution: str, praise: str = "well done."):
-        self.question = question
+                 hint: str, solution: str, praise: str = N_("well done.")):
+        self._question = question
         self._checker = checker
         self._hint = hint
         self._solution = solution
         self._praise = praise
 
+    @property
+    def question(self) -> str:
+        """The question, in the reader's language."""
+        return tr(self._question)
+
     def check(self, answer: Any) -> Feedback:
         if answer is Ellipsis or answer is None:
-            return Feedback(False, "replace the ... with your answer and run the cell "
-                                   "again.", waiting=True)
+            return Feedback(False, tr("replace the ... with your answer and run the cell "
+                                      "again."), waiting=True)
         try:
             problem = self._checker(answer)
         except Exception as error:  # a malformed answer must never crash the checker
-            problem = (f"this answer could not be checked ({type(error).__name__}: "
-                       f"{error}). Check its type and shape against the question.")
-        return Feedback(True, self._praise) if problem is None else Feedback(False, problem)
+            problem = tr("this answer could not be checked ({error}). Check its type and "
+                         "shape against the question.").format(
+                             error=f"{type(error).__name__}: {error}")
+        if problem is None:
+            return Feedback(True, tr(self._praise))
+        return Feedback(False, problem)
 
     def hint(self) -> Folded:
         """The hint, folded: it shows when the reader opens it."""
-        return Folded(f"Hint: {self._hint}", "Show the hint")
+        return Folded(tr("Hint: {hint}").format(hint=tr(self._hint)), tr("Show the hint"))
 
     def solution(self) -> Folded:
         """A worked solution, folded: try the exercise first."""
-        return Folded(f"Solution:\n{self._solution}", "Show a worked solution")
+        return Folded(tr("Solution:\n{solution}").format(solution=tr(self._solution)),
+                      tr("Show a worked solution"))
 
     def __repr__(self) -> str:
-        return f"Exercise: {self.question}"
+        return tr("Exercise: {question}").format(question=self.question)
 
 
 def call(function: Any, *args: Any) -> tuple[Any, str | None]:
     """Call the reader's ``function(*args)``: ``(result, None)``, or ``(None, what went
     wrong)`` — not a function, a raise, or a missing ``return``."""
     if not callable(function):
-        return None, f"expected a function, got {summary(function)}."
+        return None, tr("expected a function, got {found}.").format(found=summary(function))
     try:
         result = function(*args)
     except Exception as error:
-        return None, f"your function raised {type(error).__name__}: {error}"
+        return None, tr("your function raised {error}").format(
+            error=f"{type(error).__name__}: {error}")
     if result is None:
-        return None, "the function returns None: add a return statement."
+        return None, tr("the function returns None: add a return statement.")
     return result, None
 
 
@@ -140,37 +156,46 @@ def _is_numeric(dtype: torch.dtype) -> bool:
     return dtype != torch.bool and not dtype.is_complex
 
 
-def _scalar(answer: Any, kind: str = "a number",
+def _scalar(answer: Any, kind: str = N_("a number"),
             reduce_hint: str = "") -> tuple[int | float | None, str | None]:
     """``(value, None)`` if ``answer`` is one finite real number — Python, NumPy, or a
-    0-d tensor or array — else ``(None, what is wrong)``. Integers stay ``int``."""
+    0-d tensor or array — else ``(None, what is wrong)``. Integers stay ``int``.
+    ``kind`` is English, marked with ``N_``."""
+    kind = tr(kind)
     if isinstance(answer, (str, bytes)):
-        return None, f"expected {kind}, got the text {answer!r}: write it without quotes."
+        return None, tr("expected {kind}, got the text {text}: write it without "
+                        "quotes.").format(kind=kind, text=repr(answer))
     if isinstance(answer, (torch.Tensor, np.ndarray)) and answer.ndim != 0:
-        fix = reduce_hint or "give one number."
-        return None, f"expected {kind}, got {summary(answer)}; {fix}"
+        fix = tr(reduce_hint or N_("give one number."))
+        return None, tr("expected {kind}, got {found}; {fix}").format(
+            kind=kind, found=summary(answer), fix=fix)
     if isinstance(answer, np.ndarray):
         if answer.dtype.kind not in "biufc":  # objects, text, dates
-            return None, f"expected {kind}, got {summary(answer)}."
+            return None, _expected(kind, answer)
         answer = answer[()]  # the NumPy scalar inside
     if isinstance(answer, torch.Tensor):
         if not _is_numeric(answer.dtype):
-            return None, f"expected {kind}, got {summary(answer)}."
+            return None, _expected(kind, answer)
         answer = answer.item()
     elif isinstance(answer, np.generic) and not isinstance(answer, np.bool_):
         answer = answer.item()
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        return None, f"expected {kind}, got {summary(answer)}."
+        return None, _expected(kind, answer)
     if not math.isfinite(answer):
-        return None, (f"expected {kind}, got {answer}: a NaN or an infinity is never the "
-                      "answer (a division by zero? a log of 0?).")
+        return None, tr("expected {kind}, got {value}: a NaN or an infinity is never the "
+                        "answer (a division by zero? a log of 0?).").format(kind=kind,
+                                                                           value=answer)
     return answer, None
+
+
+def _expected(kind: str, answer: Any) -> str:
+    return tr("expected {kind}, got {found}.").format(kind=kind, found=summary(answer))
 
 
 def number_answer(answer: Any, reduce_hint: str = "") -> tuple[float | None, str | None]:
     """``(value, None)`` if ``answer`` is one finite number (Python, NumPy or a 0-d
     tensor), else ``(None, what is wrong)``."""
-    value, problem = _scalar(answer, "one finite number", reduce_hint)
+    value, problem = _scalar(answer, N_("one finite number"), reduce_hint)
     return (None, problem) if problem else (float(value), None)
 
 
@@ -183,7 +208,9 @@ def number_from_function(function: Any, *args: Any,
     if problem:
         return None, problem
     value, problem = number_answer(result, reduce_hint)
-    return (None, f"your function's result: {problem}") if problem else (value, None)
+    if problem:
+        return None, tr("your function's result: {problem}").format(problem=problem)
+    return value, None
 
 
 def whole_number(answer: Any) -> int | None:
@@ -202,60 +229,83 @@ def real_number(answer: Any) -> float | None:
 
 def integer_problem(answer: Any, expected: int, *, unit: str = "") -> str | None:
     """Say what is wrong with an integer answer, or ``None`` if it equals ``expected``."""
-    value, problem = _scalar(answer, "a whole number")
+    value, problem = _scalar(answer, N_("a whole number"))
     if problem:
         return problem
     if value != int(value):
-        return f"expected a whole number, got {value}."
+        return tr("expected a whole number, got {value}.").format(value=value)
     value = int(value)
     if value == expected:
         return None
-    unit = f" {unit}" if unit else ""
-    direction = "too large" if value > expected else "too small"
-    return f"{value}{unit} is {direction}."
+    return too_large_or_small(value, expected, unit)
+
+
+def too_large_or_small(value: float, expected: float, unit: str = "") -> str:
+    """"13 pixels is too large." — ``unit`` is English, marked with ``N_``."""
+    if value > expected:
+        message = tr("{value} {unit} is too large.") if unit else tr("{value} is too large.")
+    else:
+        message = tr("{value} {unit} is too small.") if unit else tr("{value} is too small.")
+    written = f"{value:g}" if isinstance(value, float) else str(value)
+    return message.format(value=written, unit=tr(unit))
 
 
 def tensor_answer(answer: Any, shape: tuple[int, ...], *, what: str | None = None,
                   computed: bool = False) -> tuple[torch.Tensor | None, str | None]:
     """``(tensor, None)`` — the answer as a float32 CPU tensor — if it is a tensor, a
     NumPy array or a nested list of finite numbers of ``shape``; else ``(None, what is
-    wrong)``. ``what`` names the expected answer in messages (default: its shape).
+    wrong)``. ``what`` names the expected answer in messages (default: its shape), in
+    English marked with ``N_``.
 
     ``computed``: the answer is what the reader's function computed from float
     tensors, so it must be a tensor (or NumPy array) of floats, as its inputs were: not
     a list, not integers."""
-    expected = what or (f"a tensor of shape {tuple(shape)}" if computed else
-                        f"a tensor (or nested list) of shape {tuple(shape)}")
+    shape = tuple(shape)
+    if what:
+        expected = tr(what)
+    elif computed:
+        expected = tr("a tensor of shape {shape}").format(shape=shape)
+    else:
+        expected = tr("a tensor (or nested list) of shape {shape}").format(shape=shape)
+    found = type(answer).__name__
     if isinstance(answer, (list, tuple)):
         if computed:
-            return None, (f"expected {expected}, got a {type(answer).__name__}: return a "
-                          "tensor (torch.stack(...) makes one of a list of tensors).")
+            return None, tr("expected {expected}, got a {found}: return a tensor "
+                            "(torch.stack(...) makes one of a list of tensors).").format(
+                                expected=expected, found=found)
         if any(isinstance(a, (torch.Tensor, np.ndarray)) and a.ndim > 0 for a in answer):
-            return None, (f"expected {expected}, got a {type(answer).__name__} of "
-                          "tensors: stack them into one with torch.stack(...).")
+            return None, tr("expected {expected}, got a {found} of tensors: stack them "
+                            "into one with torch.stack(...).").format(expected=expected,
+                                                                      found=found)
         try:
             answer = torch.tensor(answer)
         except (TypeError, ValueError, RuntimeError) as error:
-            return None, f"could not turn the list into a tensor ({error}): use numbers only."
+            return None, tr("could not turn the list into a tensor ({error}): use "
+                            "numbers only.").format(error=error)
     elif isinstance(answer, np.ndarray):
         try:
             answer = torch.from_numpy(np.array(answer))  # a copy; keeps a 0-d shape
         except TypeError:  # text, objects, dates: no tensor holds them
-            return None, f"expected {expected}, got {summary(answer)}: use numbers only."
+            return None, tr("expected {expected}, got {found}: use numbers only.").format(
+                expected=expected, found=summary(answer))
     if not isinstance(answer, torch.Tensor):
-        return None, f"expected {expected}, got {summary(answer)}."
+        return None, tr("expected {expected}, got {found}.").format(
+            expected=expected, found=summary(answer))
     if not _is_numeric(answer.dtype):
-        return None, f"expected real numbers, got a tensor of {answer.dtype}."
+        return None, tr("expected real numbers, got a tensor of {dtype}.").format(
+            dtype=answer.dtype)
     if computed and not answer.is_floating_point():
-        return None, (f"expected float values, as the inputs were, got a tensor of "
-                      f"{answer.dtype}: keep the computation in floats.")
-    if tuple(answer.shape) != tuple(shape):
+        return None, tr("expected float values, as the inputs were, got a tensor of "
+                        "{dtype}: keep the computation in floats.").format(dtype=answer.dtype)
+    if tuple(answer.shape) != shape:
         if what:
-            return None, f"expected {what}, got shape {tuple(answer.shape)}."
-        return None, f"expected shape {tuple(shape)}, got {tuple(answer.shape)}."
+            return None, tr("expected {expected}, got shape {found}.").format(
+                expected=expected, found=tuple(answer.shape))
+        return None, tr("expected shape {shape}, got {found}.").format(
+            shape=shape, found=tuple(answer.shape))
     answer = answer.detach().cpu().float()
     if not torch.isfinite(answer).all():
-        return None, "the tensor holds NaN or infinite values."
+        return None, tr("the tensor holds NaN or infinite values.")
     return answer, None
 
 
