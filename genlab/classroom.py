@@ -29,11 +29,15 @@ from typing import Any
 import nbformat
 
 from .checks import check_choice, check_count, check_path, summary
+from .language import language, tr
 from .runtime import write_atomically
 
 SOLUTION_TAG = "solution"
 REPOSITORY = Path(__file__).resolve().parents[1]
 BOOK = REPOSITORY / "book"
+EDITIONS = {"en": BOOK, "ko": REPOSITORY / "ko" / "book"}
+"""Each language's edition of the chapters: the instructor page lists the chapters of
+the reader's language, with their own titles."""
 TIMES_FILE = BOOK / "chapter_times.json"
 # What a measurement records besides the seconds: the facts the instructor page states.
 RECORD_KEYS = ("date", "cpu_cores", "gpu", "torch", "torch_threads", "python",
@@ -238,48 +242,58 @@ def chapter_exercises(path: Path) -> list:
 
 def _minutes(seconds: float) -> str:
     minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+    if minutes:
+        return tr("{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=rest)
+    return tr("{seconds:.0f} s").format(seconds=rest)
 
 
-def times_table(book_dir: Path | str = BOOK, times_file: Path | str = TIMES_FILE) -> str:
-    """Markdown: every chapter with its measured run time and the machine it ran on.
+def times_table(book_dir: Path | str | None = None,
+                times_file: Path | str = TIMES_FILE) -> str:
+    """Markdown: every chapter with its measured run time and the machine it ran on, in
+    the reader's language (``book_dir``: by default, that language's edition).
 
     A chapter with no measurement shows as "not measured", visibly.
     """
     record = load_chapter_times(times_file)
     rows, total = [], 0.0
-    for path in chapters(book_dir):
+    for path in chapters(EDITIONS[language()] if book_dir is None else book_dir):
         seconds = record["seconds"].get(path.stem)
         total += seconds or 0.0
-        shown = _minutes(seconds) if seconds else "**not measured** (make chapter-times)"
+        shown = _minutes(seconds) if seconds else tr("**not measured** (make chapter-times)")
         rows.append(f"| {chapter_title(path)} | `{path.name}` | {shown} |")
+    header = (tr("chapter"), tr("notebook"), tr("run time, top to bottom"))
+    cpu = f" ({record['cpu']})" if record.get("cpu") else ""
+    gpu = (tr("with a GPU (used: {device})").format(device=record["device"])
+           if record["gpu"] else tr("no GPU"))
+    machine = tr("Measured on {date} with `python -m genlab.classroom time-chapters`: every "
+                 "chapter run alone, top to bottom, on {cores} CPU cores{cpu}, {gpu}, "
+                 "PyTorch {torch} with {threads} threads, Python {python}.").format(
+                     date=record["date"], cores=record["cpu_cores"], cpu=cpu, gpu=gpu,
+                     torch=record["torch"], threads=record["torch_threads"],
+                     python=record["python"])
     return "\n".join([
-        "| chapter | notebook | run time, top to bottom |", "|---|---|---|", *rows,
-        f"| **all chapters** | | **{_minutes(total)}** |", "",
-        f"Measured on {record['date']} with `python -m genlab.classroom time-chapters`: "
-        f"every chapter run alone, top to bottom, on {record['cpu_cores']} CPU cores"
-        f"{' (' + record['cpu'] + ')' if record.get('cpu') else ''}, "
-        f"{'with a GPU (used: ' + record['device'] + ')' if record['gpu'] else 'no GPU'}, PyTorch "
-        f"{record['torch']} with {record['torch_threads']} threads, Python "
-        f"{record['python']}. {_cache_sentence(record)}"])
+        "| {} | {} | {} |".format(*header), "|---|---|---|", *rows,
+        "| **{}** | | **{}** |".format(tr("all chapters"), _minutes(total)), "",
+        f"{machine} {_cache_sentence(record)}"])
 
 
 def _cache_sentence(record: dict) -> str:
     if record["model_cache"] == "empty":
-        return ("Each chapter ran in an empty folder with an empty model cache, as a "
-                "Colab user meets it: it trains briefly what it introduces and uses the "
-                "models genlab ships for the rest.")
-    return (f"The model cache was {record['model_cache']}: these times are not those of "
-            "a fresh start; measure them again with `make chapter-times`.")
+        return tr("Each chapter ran in an empty folder with an empty model cache, as a "
+                  "Colab user meets it: it trains briefly what it introduces and uses the "
+                  "models genlab ships for the rest.")
+    return tr("The model cache was {cache}: these times are not those of a fresh start; "
+              "measure them again with `make chapter-times`.").format(
+                  cache=record["model_cache"])
 
 
-def chapter_card(name: str, book_dir: Path | str = BOOK,
+def chapter_card(name: str, book_dir: Path | str | None = None,
                  times_file: Path | str = TIMES_FILE) -> str:
     """Markdown for one chapter on the instructor page: run time and exercises.
 
     ``name`` is a chapter of ``book_dir`` without its ``.ipynb`` (``"05_adversarial_
-    training"``)."""
-    paths = chapters(book_dir)
+    training"``). In the reader's language, as :func:`times_table`."""
+    paths = chapters(EDITIONS[language()] if book_dir is None else book_dir)
     if not isinstance(name, str):
         raise TypeError(f"name: expected a chapter's name (a str such as "
                         f"{paths[0].stem!r}), found {summary(name)}")
@@ -287,16 +301,16 @@ def chapter_card(name: str, book_dir: Path | str = BOOK,
     path = paths[0].parent / f"{name}.ipynb"
     record = load_chapter_times(times_file)
     seconds = record["seconds"].get(name)
-    lines = [f"**Run time:** {_minutes(seconds)} on the {record['cpu_cores']}-core build "
-             f"machine."
-             if seconds else "**Run time: not measured** — run `make chapter-times`."]
+    lines = [tr("**Run time:** {time} on the {cores}-core build machine.").format(
+                 time=_minutes(seconds), cores=record["cpu_cores"])
+             if seconds else tr("**Run time: not measured** — run `make chapter-times`.")]
     exercises = chapter_exercises(path)
     if exercises:
-        lines += ["", "**Exercises** (each checks its answer: `check`, `hint`, "
-                  "`solution`):", ""]
+        lines += ["", tr("**Exercises** (each checks its answer: `check`, `hint`, "
+                         "`solution`):"), ""]
         lines += [f"{i}. {exercise.question}" for i, exercise in enumerate(exercises, 1)]
     else:
-        lines += ["", "No exercises: this chapter sets up the tools."]
+        lines += ["", tr("No exercises: this chapter sets up the tools.")]
     return "\n".join(lines)
 
 
