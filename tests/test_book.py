@@ -8,12 +8,13 @@ and executes none again. So a passing test suite leaves the rendered book behind
 test_browser.py opens it in a browser.
 """
 
+import html
 import re
 from pathlib import Path
 
 import pytest
 import yaml
-from editions import EDITIONS, toc_files
+from editions import EDITIONS, korean_catalogue, toc_files
 
 # Run after the chapters are executed: `make test`'s last step (see the Makefile).
 pytestmark = pytest.mark.rendered_book
@@ -92,6 +93,27 @@ def test_chapter_page_has_outputs_and_a_colab_button(build_log, prefix, chapter)
     assert colab in html
     for noise in ("Traceback", "UserWarning", "DeprecationWarning"):
         assert noise not in html, f"{noise} printed into {chapter.name}"
+
+
+def _output_text(page_html: str) -> str:
+    """The text of a page's cell outputs, tags dropped and entities decoded."""
+    outputs = re.findall(r'<div class="cell_output.*?(?=<div class="cell docutils|</article>)',
+                         page_html, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", " ".join(outputs)))
+
+
+@pytest.mark.parametrize("chapter", [p for prefix, p in CHAPTERS if prefix == "ko/"],
+                         ids=lambda p: p.stem)
+def test_korean_pages_show_genlab_in_korean(build_log, chapter):
+    """What genlab prints on a Korean page comes from its Korean catalogue: no English
+    phrase of the catalogue (three words or more, between its placeholders) is left."""
+    text = " ".join(_output_text(page(f"ko/book/{chapter.stem}.html")).split())
+    assert re.search("[\uac00-\ud7a3]", text), "no Korean in the page's outputs"
+    phrases = {" ".join(piece.split()) for english, korean in korean_catalogue().items()
+               if korean != english for piece in re.split(r"\{[^}]*\}", english)
+               if len(piece.split()) >= 3}
+    left = sorted(phrase for phrase in phrases if phrase in text)
+    assert not left, f"English from genlab on the Korean page: {left[:5]}"
 
 
 def test_pages_load_their_javascript_from_the_book_and_no_widget_manager(build_log):

@@ -13,16 +13,15 @@ import matplotlib.pyplot as plt
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
-from babel.messages.pofile import read_po
 
-from editions import EDITIONS, ROOT
+from editions import EDITIONS, KOREAN_CATALOGUE, ROOT, korean_catalogue
 from genlab import language
 from genlab.exercises import conv
 from genlab.language import tr, use_language
 from genlab.runtime import progress
 from genlab.tables import ScoreTable
 
-PO = language.LOCALE_DIR / "ko" / "LC_MESSAGES" / "genlab.po"
+PO = KOREAN_CATALOGUE
 HANGUL = re.compile("[\uac00-\ud7a3]")
 SAME_IN_KOREAN = {"VAE", "GAN", "Fréchet"}
 """Words the Korean edition writes as the English does."""
@@ -48,11 +47,6 @@ def _marked() -> set[str]:
     return {message for _, _, message, _, _ in found}
 
 
-def _catalogue() -> dict[str, str]:
-    with PO.open("rb") as file:
-        return {m.id: m.string for m in read_po(file) if m.id}
-
-
 def test_english_is_the_default_and_unknown_languages_are_refused():
     assert language.language() == "en"
     assert tr("✓ Correct") == "✓ Correct"
@@ -61,7 +55,8 @@ def test_english_is_the_default_and_unknown_languages_are_refused():
 
 
 def test_every_marked_word_has_its_korean_and_the_catalogue_nothing_else():
-    marked, catalogue = _marked(), _catalogue()
+    marked, catalogue = _marked(), korean_catalogue()
+    assert PO == language.LOCALE_DIR / "ko" / "LC_MESSAGES" / f"{language.DOMAIN}.po"
     assert len(marked) > 300  # the exercises, the figures, the tables
     missing = sorted(marked - {k for k, v in catalogue.items() if v})
     assert not missing, f"{len(missing)} words lack their Korean (make catalogue, then " \
@@ -77,7 +72,7 @@ def test_translations_keep_the_placeholders_and_line_breaks():
         return sorted((name, spec) for _, name, spec, _ in string.Formatter().parse(text)
                       if name is not None)
 
-    for english, korean in _catalogue().items():
+    for english, korean in korean_catalogue().items():
         assert fields(korean) == fields(english), english
         assert korean.count("\n") == english.count("\n"), english
 
@@ -85,7 +80,7 @@ def test_translations_keep_the_placeholders_and_line_breaks():
 def test_the_compiled_catalogue_is_the_po_file():
     with PO.with_suffix(".mo").open("rb") as file:
         compiled = {m.id: m.string for m in read_mo(file) if m.id}
-    assert compiled == _catalogue(), "genlab.mo is stale: run make catalogue"
+    assert compiled == korean_catalogue(), "genlab.mo is stale: run make catalogue"
 
 
 def test_exercises_answer_in_korean(korean):
