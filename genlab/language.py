@@ -91,7 +91,9 @@ def _use_hangul_font(family: list[str]) -> None:
             'pip install "genlab[ko]"')
     fonts = Path(list(found.submodule_search_locations)[0]) / "fonts"
     known = {entry.fname for entry in font_manager.fontManager.ttflist}
-    for style in ("NanumGothic.ttf", "NanumGothicBold.ttf"):
+    # Matplotlib reads NanumGothicBold as semi-bold (600) and warns on every bold label;
+    # ExtraBold is the face it takes for "bold" (700).
+    for style in ("NanumGothic.ttf", "NanumGothicExtraBold.ttf"):
         if str(fonts / style) not in known:
             font_manager.fontManager.addfont(str(fonts / style))
     matplotlib.rcParams["font.family"] = [name for name in family

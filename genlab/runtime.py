@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 from tqdm.std import tqdm as text_tqdm
 
 from .checks import check_choice, check_count
-from .language import N_, tr
+from .language import N_, language, tr
 
 _DEVICES = ("cuda", "mps", "cpu")
 
@@ -127,11 +127,17 @@ class _FinishedLine(text_tqdm):
             took = (tr("{seconds:.0f} s").format(seconds=seconds) if seconds < 90 else
                     tr("{minutes} min {seconds:.0f} s").format(minutes=int(seconds // 60),
                                                                seconds=seconds % 60))
-            units = UNITS.get(self.unit) or self.unit + (
-                "es" if self.unit.endswith(("ch", "sh", "s")) else "s")
+            units = UNITS.get(self.unit) or _plural(self.unit)
             print(tr("{desc}: {count:,} {units} in {took}").format(
                 desc=self.desc, count=self.n, units=tr(units), took=took), flush=True)
         super().close()
+
+
+def _plural(unit: str) -> str:
+    """An English plural; other languages, which genlab speaks, need none."""
+    if language() != "en":
+        return unit
+    return unit + ("es" if unit.endswith(("ch", "sh", "s")) else "s")
 
 
 UNITS = {N_("step"): N_("steps"), N_("batch"): N_("batches"),

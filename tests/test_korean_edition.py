@@ -7,11 +7,13 @@ where an edition must; and every glossary pair is used: where an English chapter
 a glossary term, its Korean twin names the Korean term.
 """
 
+import ast
 import io
 import json
 import re
 import tokenize
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -33,15 +35,56 @@ def _cells(path: Path) -> list[dict]:
     return json.loads(path.read_text())["cells"]
 
 
-def _program(source: str) -> list[tuple[int, str]]:
-    """A code cell's tokens, with comments dropped and every string literal alike."""
+def _program(source: str) -> list[tuple[int, Any]]:
+    """A code cell's tokens, with comments dropped and every string literal alike — but
+    for the expressions inside an f-string's braces, which are code: a string (adjacent
+    literals are one) is the list of its fields, whatever text and word order the edition
+    writes around them. (Python 3.12 splits an f-string into tokens, earlier versions
+    give one token: either way it is parsed here.)"""
     kinds = {tokenize.COMMENT, tokenize.NL}
-    strings = {tokenize.STRING} | {getattr(tokenize, n) for n in
-                                   ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")
-                                   if hasattr(tokenize, n)}
-    tokens = tokenize.generate_tokens(io.StringIO(source + "\n").readline)
-    return [(t.type, "S" if t.type in strings else t.string) for t in tokens
-            if t.type not in kinds]
+    lines = (source + "\n").splitlines(keepends=True)
+    tokens = list(tokenize.generate_tokens(io.StringIO(source + "\n").readline))
+    program, i = [], 0
+    while i < len(tokens):
+        token, end = tokens[i], i
+        if token.type == getattr(tokenize, "FSTRING_START", None):
+            depth = 1
+            while depth:
+                end += 1
+                depth += {tokenize.FSTRING_START: 1,
+                          tokenize.FSTRING_END: -1}.get(tokens[end].type, 0)
+        if token.type == tokenize.STRING or end > i:
+            fields = _fields(_span(lines, token.start, tokens[end].end))
+            if program and program[-1][0] == tokenize.STRING:  # "a" "b": one string
+                fields += program.pop()[1]
+            program.append((tokenize.STRING, sorted(fields)))
+        elif token.type not in kinds:
+            program.append((token.type, token.string))
+        i = end + 1
+    return program
+
+
+def _span(lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
+    if start[0] == end[0]:
+        return lines[start[0] - 1][start[1]:end[1]]
+    return (lines[start[0] - 1][start[1]:] + "".join(lines[start[0]:end[0] - 1])
+            + lines[end[0] - 1][:end[1]])
+
+
+class _StringsAlike(ast.NodeTransformer):
+    def visit_Constant(self, node):
+        return ast.Constant("S") if isinstance(node.value, str) else node
+
+
+def _fields(literal: str) -> list[str]:
+    """The code of an f-string's fields (expression, conversion, format spec), with the
+    strings inside them alike; none for a plain string."""
+    node = ast.parse(literal.strip(), mode="eval").body
+    if not isinstance(node, ast.JoinedStr):
+        return []
+    return [f"{{{ast.unparse(_StringsAlike().visit(v.value))}!{v.conversion}:"
+            f"{ast.unparse(v.format_spec) if v.format_spec else ''}}}"
+            for v in node.values if isinstance(v, ast.FormattedValue)]
 
 
 def _prose(path: Path) -> str:

@@ -107,14 +107,16 @@ def test_tables_and_progress_lines_speak_korean(korean, monkeypatch, capsys):
 def _draw(title: str) -> None:
     fig, axis = plt.subplots(figsize=(2, 1))
     axis.set_title(title)
+    axis.text(0.5, 0.5, title, fontweight="bold")
     fig.canvas.draw()
     plt.close(fig)
 
 
-def test_korean_figures_draw_hangul_with_no_missing_glyph(korean):
+def test_korean_figures_draw_hangul_with_no_missing_glyph(korean, caplog):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*missing from font")
         _draw("생성자와 판별자 × → 0.5")  # Hangul from NanumGothic, the rest as in English
+    assert not [r for r in caplog.records if "findfont" in r.getMessage()]  # bold too
     assert matplotlib.rcParams["font.family"][-1] == language.HANGUL_FONT
     use_language("en")  # back to the English font list, which has no Hangul
     assert language.HANGUL_FONT not in matplotlib.rcParams["font.family"]

@@ -22,6 +22,7 @@ from torch import nn
 
 from ..checks import check_count, check_digits, check_number
 from ..frame import module_device
+from ..language import tr
 
 
 def conv_block(c_in: int, c_out: int) -> nn.Sequential:
@@ -84,16 +85,18 @@ class ExamplesNet(nn.Module):
 
 def activations(model: DigitCNN, x: torch.Tensor) -> list[tuple[str, torch.Tensor]]:
     """The feature maps after each convolution block and pooling of ``model.conv``,
-    named as a reader would ("conv 1 (16 maps, 28×28)")."""
+    named as a reader would ("conv 1 (16 maps, 28×28)"), in the reader's language."""
     x = check_digits(x, "x", device=module_device(model))
     maps, convs = [], 0
     with torch.no_grad():
         for layer in model.conv:
             x = layer(x)
             if isinstance(layer, nn.MaxPool2d):
-                name = "max pool"
+                name = tr("max pool")
             else:
                 convs += 1
-                name = f"conv {convs}"
-            maps.append((f"{name} ({x.shape[1]} maps, {x.shape[2]}×{x.shape[3]})", x))
+                name = tr("conv {number}").format(number=convs)
+            size = f"{x.shape[2]}×{x.shape[3]}"
+            maps.append((tr("{layer} ({maps} maps, {size})").format(
+                layer=name, maps=x.shape[1], size=size), x))
     return maps
