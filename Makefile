@@ -88,7 +88,7 @@ CATALOGUE := genlab/locale/ko/LC_MESSAGES/genlab.po
 catalogue: $(STAMP)
 	mkdir -p _build
 	$(VENV)/bin/pybabel -q extract --no-default-keywords -k tr -k N_ --add-location=file --sort-by-file --project=genlab -o _build/genlab.pot genlab
-	$(VENV)/bin/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i _build/genlab.pot -o $(CATALOGUE) -l ko
+	$(VENV)/bin/pybabel -q update --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date -i _build/genlab.pot -o $(CATALOGUE) -l ko
 	$(PY) scripts/compile_catalogue.py
 
 clean:
