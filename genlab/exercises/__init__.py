@@ -137,11 +137,23 @@ class Exercise:
         return tr("Exercise: {question}").format(question=self.question)
 
 
+def described(answer: Any) -> str:
+    """What the reader gave, for a feedback line, in the reader's language: a tensor's or
+    an array's dtype and shape, else as :func:`genlab.checks.summary` says it."""
+    if isinstance(answer, torch.Tensor):
+        return tr("a {dtype} tensor shaped {shape}").format(dtype=answer.dtype,
+                                                              shape=tuple(answer.shape))
+    if isinstance(answer, np.ndarray):
+        return tr("a {dtype} array shaped {shape}").format(dtype=answer.dtype,
+                                                             shape=answer.shape)
+    return summary(answer)
+
+
 def call(function: Any, *args: Any) -> tuple[Any, str | None]:
     """Call the reader's ``function(*args)``: ``(result, None)``, or ``(None, what went
     wrong)`` — not a function, a raise, or a missing ``return``."""
     if not callable(function):
-        return None, tr("expected a function, got {found}.").format(found=summary(function))
+        return None, tr("expected a function, got {found}.").format(found=described(function))
     try:
         result = function(*args)
     except Exception as error:
@@ -168,7 +180,7 @@ def _scalar(answer: Any, kind: str = N_("a number"),
     if isinstance(answer, (torch.Tensor, np.ndarray)) and answer.ndim != 0:
         fix = tr(reduce_hint or N_("give one number."))
         return None, tr("expected {kind}, got {found}; {fix}").format(
-            kind=kind, found=summary(answer), fix=fix)
+            kind=kind, found=described(answer), fix=fix)
     if isinstance(answer, np.ndarray):
         if answer.dtype.kind not in "biufc":  # objects, text, dates
             return None, _expected(kind, answer)
@@ -189,7 +201,7 @@ def _scalar(answer: Any, kind: str = N_("a number"),
 
 
 def _expected(kind: str, answer: Any) -> str:
-    return tr("expected {kind}, got {found}.").format(kind=kind, found=summary(answer))
+    return tr("expected {kind}, got {found}.").format(kind=kind, found=described(answer))
 
 
 def number_answer(answer: Any, reduce_hint: str = "") -> tuple[float | None, str | None]:
@@ -287,10 +299,10 @@ def tensor_answer(answer: Any, shape: tuple[int, ...], *, what: str | None = Non
             answer = torch.from_numpy(np.array(answer))  # a copy; keeps a 0-d shape
         except TypeError:  # text, objects, dates: no tensor holds them
             return None, tr("expected {expected}, got {found}: use numbers only.").format(
-                expected=expected, found=summary(answer))
+                expected=expected, found=described(answer))
     if not isinstance(answer, torch.Tensor):
         return None, tr("expected {expected}, got {found}.").format(
-            expected=expected, found=summary(answer))
+            expected=expected, found=described(answer))
     if not _is_numeric(answer.dtype):
         return None, tr("expected real numbers, got a tensor of {dtype}.").format(
             dtype=answer.dtype)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from ..checks import summary
 from ..language import N_, tr
-from . import (Exercise, call, integer_problem, number_answer, number_from_function,
-               tensor_answer, whole_number)
+from . import (Exercise, call, described, integer_problem, number_answer,
+               number_from_function, tensor_answer, whole_number)
 
 
 def _compression_check(answer):
@@ -210,7 +209,7 @@ def _fit_check(function):
         return problem
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         return tr("expected two things, (mean, covariance), got {found}: return mean, "
-                  "covariance.").format(found=summary(result))
+                  "covariance.").format(found=described(result))
     mean, problem = tensor_answer(result[0], (3,), what=N_("a mean with one entry per "
                                   "latent dimension, shape (3,)"), computed=True)
     if problem:
