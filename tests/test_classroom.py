@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from genlab import classroom
+from genlab.language import use_language
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = classroom.chapters(ROOT / "book")
@@ -161,3 +162,18 @@ def test_each_chapter_is_timed_alone_in_an_empty_folder_with_an_empty_cache(
     assert record["model_cache"] == "empty" and record["device"] == "cpu"
     assert json.loads((tmp_path / "times.json").read_text()) == record
     assert os.environ["GENLAB_CACHE"] == str(tmp_path)  # put back as it was
+
+
+def test_the_instructor_page_lists_the_chapters_of_the_readers_edition():
+    use_language("ko")
+    try:
+        table = classroom.times_table()
+        card = classroom.chapter_card("05_adversarial_training")
+    finally:
+        use_language("en")
+    korean = classroom.EDITIONS["ko"]
+    assert classroom.chapter_title(korean / "01_convolutions.ipynb") in table
+    assert "실행 시간" in table and "모든 장" in table
+    assert "연습 문제" in card and "판별자" in card  # the exercises' questions, in Korean
+    english = classroom.chapter_title(classroom.BOOK / "01_convolutions.ipynb")
+    assert english not in table and english in classroom.times_table()

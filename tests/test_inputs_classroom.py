@@ -36,7 +36,7 @@ def _write(path, value):
 
 @pytest.mark.parametrize("book_dir, error, says", [
     (3, TypeError, "^book_dir: expected a path"),
-    (None, TypeError, "^book_dir: expected a path"),
+    ([], TypeError, "^book_dir: expected a path"),  # None: the reader's edition
     ("", ValueError, "^book_dir: expected a path"),
     ("MISSING", FileNotFoundError, "^book_dir: expected the folder .*found no folder"),
     ("FILE", FileNotFoundError, "^book_dir: expected the folder .*found no folder"),
