@@ -44,6 +44,9 @@ from .latent import check_decoder, check_vector
 # emoji or symbol font.
 # A frame in the player's script: "data:image/png;base64,...", its lines joined by "\"
 _FRAME = re.compile(r'(= "data:image/png;base64,)([A-Za-z0-9+/=\\\n]+)"')
+_MODES = {"Once": N_("Once"), "Loop": N_("Loop"), "Reflect": N_("Reflect")}
+_MODE_LABEL = re.compile(r'(<label for="_anim_radio\d_[^"]*">)(Once|Loop|Reflect)(</label>)')
+"""The player's three playing modes, which it names in English."""
 _PLAYER_ICONS = {"fa-minus": "−", "fa-fast-backward": "⇤", "fa-step-backward": "◁",
                  "fa-play fa-flip-horizontal": "◀", "fa-pause": "‖", "fa-play": "▶",
                  "fa-step-forward": "▷", "fa-fast-forward": "⇥", "fa-plus": "+"}
@@ -125,7 +128,9 @@ def animation_html(movie, default_mode: str = "once") -> "IPython.display.HTML":
 
     ``to_jshtml`` embeds every frame (here re-encoded by :func:`palette_png`); this also
     drops its link to the Font Awesome CDN and writes the buttons' icons as plain
-    characters, so the player looks the same offline. Close the animation's figure yourself, or Jupyter shows it a second time.
+    characters, so the player looks the same offline, and names the playing modes in the
+    reader's language. Close the animation's figure yourself, or Jupyter shows it a
+    second time.
     """
     from IPython.display import HTML
 
@@ -140,6 +145,7 @@ def animation_html(movie, default_mode: str = "once") -> "IPython.display.HTML":
                   html)
     for icon, character in _PLAYER_ICONS.items():
         html = html.replace(f'<i class="fa {icon}"></i>', character)
+    html = _MODE_LABEL.sub(lambda m: m.group(1) + tr(_MODES[m.group(2)]) + m.group(3), html)
     if 'class="fa ' in html or "://" in html:
         raise RuntimeError("matplotlib's player changed: an icon or a remote link is left "
                            "in it; update genlab.widgets.animation_html")

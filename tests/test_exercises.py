@@ -231,3 +231,16 @@ def test_gradient_penalty_function_names_the_likely_slips():
     torch.manual_seed(5)
     gans.gradient_penalty.check(_penalty(per_image))
     assert torch.equal(torch.rand(3), expected)
+
+
+def test_a_function_left_as_the_chapter_wrote_it_is_waiting_not_wrong():
+    def generator_loss(fake_logits):
+        ...  # your code
+
+    def forgot_to_return(fake_logits):
+        fake_logits.mean()
+
+    waiting = gans.generator_loss.check(generator_loss)
+    assert not waiting and waiting.waiting
+    wrong = gans.generator_loss.check(forgot_to_return)
+    assert not wrong and not wrong.waiting and "return statement" in wrong.message
