@@ -21,6 +21,8 @@ Each module is one idea a reader can name:
   shipped inside the package
 - :mod:`genlab.yardstick` — every generator of the book scored the same way
 - :mod:`genlab.classroom` — student copies and measured chapter times, for teachers
+- :mod:`genlab.language` — the reader's language (English or Korean) for everything
+  genlab prints and draws, and Hangul in figures
 """
 
 __version__ = "0.1.0"

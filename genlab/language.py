@@ -3,7 +3,7 @@
 One setting, :func:`use_language`, chooses the language of every word genlab shows a
 reader: exercise questions, feedback, hints and solutions, table headers, progress
 lines, widget labels, figure titles and axis labels. English is the default; the
-Korean edition of the book calls ``use_language("ko")`` in each chapter's first cell.
+Korean edition of the book calls ``use_language("ko")`` in each chapter's set-up cell.
 Error messages stay in English, like Python's own.
 
 The words live in a gettext catalogue, ``genlab/locale/ko/LC_MESSAGES/genlab.po``,
