@@ -183,8 +183,9 @@ def image_player(frames: Sequence[bytes], labels: Sequence[str] | None = None, *
                  width: str | None = None) -> Flipbook:
     """A control that flips through precomputed PNG ``frames``, with no kernel needed.
 
-    ``control`` is ``"slider"`` (with ``labels`` shown as captions) or ``"dropdown"``
-    (choose by label). ``description`` is shown in the reader's language if the
+    ``control`` is ``"slider"`` (the label of its position shown beside it) or
+    ``"dropdown"`` (choose by label). The label is shown once, by the control: a caption
+    over the picture would repeat it. ``description`` is shown in the reader's language if the
     catalogue has it.
     """
     frames = [check_png(frame, f"frames[{i}]")
@@ -195,7 +196,7 @@ def image_player(frames: Sequence[bytes], labels: Sequence[str] | None = None, *
     control = check_choice(control, "control", ("slider", "dropdown"))
     width = check_text(width, "width", optional=True)
     return Flipbook(frames, [Control(tr(description), tuple(labels), control)],
-                    captions=labels, width=width)
+                    width=width)
 
 
 def _check_pictures(images: Any) -> dict[str, torch.Tensor]:

@@ -87,7 +87,8 @@ def test_image_player_flips_precomputed_frames_without_a_kernel(control, tag):
     player = image_player(frames, labels=["a", "b", "c"], control=control)
     assert isinstance(player, Flipbook) and player.frames == frames
     assert [c.kind for c in player.controls] == [control]
-    assert player.captions == ["a", "b", "c"] and player.frame(1) == frames[1]
+    assert player.controls[0].labels == ("a", "b", "c") and player.frame(1) == frames[1]
+    assert player.captions is None  # the control shows the label: no caption repeats it
     html = player._repr_html_()
     assert tag in html and TWIN_CLASS in html  # the browser tests find and try every twin
     assert "application/vnd.jupyter.widget" not in html  # plain HTML: no widget manager
