@@ -30,7 +30,7 @@ import nbformat
 
 from .checks import check_choice, check_count, check_path, summary
 from .language import language, tr
-from .runtime import write_atomically
+from .runtime import duration, write_atomically
 
 SOLUTION_TAG = "solution"
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -240,13 +240,6 @@ def chapter_exercises(path: Path) -> list:
     return [getattr(exercises, name) for name in names]
 
 
-def _minutes(seconds: float) -> str:
-    minutes, rest = divmod(round(seconds), 60)
-    if minutes:
-        return tr("{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=rest)
-    return tr("{seconds:.0f} s").format(seconds=rest)
-
-
 def times_table(book_dir: Path | str | None = None,
                 times_file: Path | str = TIMES_FILE) -> str:
     """Markdown: every chapter with its measured run time and the machine it ran on, in
@@ -259,7 +252,7 @@ def times_table(book_dir: Path | str | None = None,
     for path in chapters(EDITIONS[language()] if book_dir is None else book_dir):
         seconds = record["seconds"].get(path.stem)
         total += seconds or 0.0
-        shown = _minutes(seconds) if seconds else tr("**not measured** (make chapter-times)")
+        shown = duration(seconds) if seconds else tr("**not measured** (make chapter-times)")
         rows.append(f"| {chapter_title(path)} | `{path.name}` | {shown} |")
     header = (tr("chapter"), tr("notebook"), tr("run time, top to bottom"))
     cpu = f" ({record['cpu']})" if record.get("cpu") else ""
@@ -273,7 +266,7 @@ def times_table(book_dir: Path | str | None = None,
                      python=record["python"])
     return "\n".join([
         "| {} | {} | {} |".format(*header), "|---|---|---|", *rows,
-        "| **{}** | | **{}** |".format(tr("all chapters"), _minutes(total)), "",
+        "| **{}** | | **{}** |".format(tr("all chapters"), duration(total)), "",
         f"{machine} {_cache_sentence(record)}"])
 
 
@@ -302,7 +295,7 @@ def chapter_card(name: str, book_dir: Path | str | None = None,
     record = load_chapter_times(times_file)
     seconds = record["seconds"].get(name)
     lines = [tr("**Run time:** {time} on the {cores}-core build machine.").format(
-                 time=_minutes(seconds), cores=record["cpu_cores"])
+                 time=duration(seconds), cores=record["cpu_cores"])
              if seconds else tr("**Run time: not measured** — run `make chapter-times`.")]
     exercises = chapter_exercises(path)
     if exercises:

@@ -81,8 +81,9 @@ def _catalogue(code: str) -> gettext.NullTranslations:
 
 def _use_hangul_font(family: list[str]) -> None:
     """Register the Hangul font of koreanize-matplotlib and put it after ``family`` in
-    matplotlib's font list, for the characters ``family`` lacks. The package is found, not imported: importing it would also change
-    other settings (and needs distutils, gone from Python 3.12)."""
+    matplotlib's font list, for the characters ``family`` lacks. The package is found,
+    not imported: importing it would also change other settings (and needs distutils,
+    gone from Python 3.12)."""
     found = importlib.util.find_spec(_FONT_PACKAGE)
     if found is None or not found.submodule_search_locations:
         raise ModuleNotFoundError(

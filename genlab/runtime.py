@@ -123,14 +123,21 @@ class _FinishedLine(text_tqdm):
 
     def close(self):
         if not self.disable:  # tqdm disables a bar once it is closed: one line only
-            seconds = self.format_dict["elapsed"]
-            took = (tr("{seconds:.0f} s").format(seconds=seconds) if seconds < 90 else
-                    tr("{minutes} min {seconds:.0f} s").format(minutes=int(seconds // 60),
-                                                               seconds=seconds % 60))
             units = UNITS.get(self.unit) or _plural(self.unit)
             print(tr("{desc}: {count:,} {units} in {took}").format(
-                desc=self.desc, count=self.n, units=tr(units), took=took), flush=True)
+                desc=self.desc, count=self.n, units=tr(units),
+                took=duration(self.format_dict["elapsed"])), flush=True)
         super().close()
+
+
+def duration(seconds: float) -> str:
+    """A time as a reader reads it, in whole seconds and in the reader's language:
+    "75 s" below a minute and a half, "2 min 05 s" from there."""
+    whole = round(seconds)
+    if whole < 90:
+        return tr("{seconds} s").format(seconds=whole)
+    minutes, rest = divmod(whole, 60)
+    return tr("{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=rest)
 
 
 def _plural(unit: str) -> str:
@@ -154,7 +161,7 @@ def progress(iterable: Iterable | None = None, *, total: int | None = None, desc
     are English, marked with ``N_``, and shown in the reader's language."""
     style = check_choice(os.environ.get("GENLAB_PROGRESS") or "bar", "GENLAB_PROGRESS",
                          PROGRESS_STYLES)
-    kind = _FinishedLine if style == "line" else tqdm
-    if style == "line":
-        return kind(iterable, total=total, desc=tr(desc), unit=unit, disable=disable)
-    return kind(iterable, total=total, desc=tr(desc), unit=tr(unit), disable=disable)
+    if style == "line":  # the line words its unit's plural itself, from the English
+        return _FinishedLine(iterable, total=total, desc=tr(desc), unit=unit,
+                             disable=disable)
+    return tqdm(iterable, total=total, desc=tr(desc), unit=tr(unit), disable=disable)

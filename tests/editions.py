@@ -3,6 +3,7 @@ under ``_build/html``: ``""`` for English, ``"ko/"`` for Korean; see the Makefil
 ``html`` target), where its sources are, the pages its ``_toc.yml`` lists, and genlab's
 Korean catalogue of the words it shows."""
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -22,7 +23,9 @@ def toc_files(prefix: str = "") -> list[str]:
 KOREAN_CATALOGUE = ROOT / "genlab" / "locale" / "ko" / "LC_MESSAGES" / "genlab.po"
 
 
+@functools.cache
 def korean_catalogue() -> dict[str, str]:
-    """genlab's words, English → Korean, as the catalogue's source file holds them."""
+    """genlab's words, English → Korean, as the catalogue's source file holds them (read
+    once per test run; do not change the dict)."""
     with KOREAN_CATALOGUE.open("rb") as file:
         return {m.id: m.string for m in read_po(file) if m.id}

@@ -8,6 +8,7 @@ and executes none again. So a passing test suite leaves the rendered book behind
 test_browser.py opens it in a browser.
 """
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -102,6 +103,16 @@ def _output_text(page_html: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", " ".join(outputs)))
 
 
+@functools.cache
+def _english_phrases() -> frozenset[str]:
+    """The runs of three words or more between the placeholders of every catalogued
+    English text that Korean words differently."""
+    return frozenset(" ".join(piece.split())
+                     for english, korean in korean_catalogue().items() if korean != english
+                     for piece in re.split(r"\{[^}]*\}", english)
+                     if len(piece.split()) >= 3)
+
+
 @pytest.mark.parametrize("chapter", [p for prefix, p in CHAPTERS if prefix == "ko/"],
                          ids=lambda p: p.stem)
 def test_korean_pages_show_genlab_in_korean(build_log, chapter):
@@ -109,10 +120,7 @@ def test_korean_pages_show_genlab_in_korean(build_log, chapter):
     phrase of the catalogue (three words or more, between its placeholders) is left."""
     text = " ".join(_output_text(page(f"ko/book/{chapter.stem}.html")).split())
     assert re.search("[\uac00-\ud7a3]", text), "no Korean in the page's outputs"
-    phrases = {" ".join(piece.split()) for english, korean in korean_catalogue().items()
-               if korean != english for piece in re.split(r"\{[^}]*\}", english)
-               if len(piece.split()) >= 3}
-    left = sorted(phrase for phrase in phrases if phrase in text)
+    left = sorted(phrase for phrase in _english_phrases() if phrase in text)
     assert not left, f"English from genlab on the Korean page: {left[:5]}"
 
 

@@ -329,3 +329,9 @@ def test_measure_curves_draws_one_panel_per_measure_at_the_column_width():
         measure_curves(scores, "recall", "x")
     with pytest.raises(ValueError, match="^results: expected at least one setting"):
         measure_curves({}, ["recall"], "x")
+
+
+def test_a_duration_reads_in_whole_seconds_then_minutes():
+    from genlab.runtime import duration
+    assert [duration(s) for s in (0.4, 59.6, 89.4, 89.6, 119.7, 292)] == \
+        ["0 s", "60 s", "89 s", "1 min 30 s", "2 min 00 s", "4 min 52 s"]
